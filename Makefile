@@ -1,0 +1,117 @@
+# tripline — the one build entry.
+#
+#   make            build build/tripline and build/tripline_tests
+#   make run        install what is missing, build, run the agent on rules/
+#   make test       install what is missing, build, run every test
+#   make bench      the side-by-side benchmark (see scripts/bench)
+#
+# The BPF pipeline follows libbpf-bootstrap: clang -target bpf per unit,
+# `bpftool gen object` to link them, `bpftool gen skeleton` for userspace.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+OUT ?= build
+ARCH ?= x86
+CLANG ?= clang
+BPFTOOL ?= bpftool
+CXX ?= g++
+V ?= 0
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+VMLINUX_DIR := vmlinux/$(ARCH)
+
+# maps.bpf.c first: libbpf 1.1's linker needs a map's definition before its externs
+BPF_UNITS := maps eval path task dispatch exec open connect setid lifecycle evaltest
+BPF_OBJS := $(patsubst %,$(OUT)/kern/%.bpf.o,$(BPF_UNITS))
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
+	-Wno-unused-parameter -Wno-missing-field-initializers \
+	-I$(VMLINUX_DIR) -Ikern -MMD -MP
+
+CXXFLAGS ?= -O2 -g
+CXXFLAGS += -std=c++20 -Wall -Wextra -Werror -Wno-missing-field-initializers -MMD -MP \
+	-I. -I$(OUT)
+LDLIBS := -lbpf -lelf -lz -lyaml-cpp -lpthread
+
+RULEGEN_SRCS := $(sort $(wildcard rulegen/*.cpp))
+USER_SRCS := $(filter-out user/main.cpp,$(sort $(wildcard user/*.cpp)))
+TEST_SRCS := $(sort $(wildcard tests/*.cpp))
+RULEGEN_OBJS := $(patsubst %.cpp,$(OUT)/%.o,$(RULEGEN_SRCS))
+USER_OBJS := $(patsubst %.cpp,$(OUT)/%.o,$(USER_SRCS))
+TEST_OBJS := $(patsubst %.cpp,$(OUT)/%.o,$(TEST_SRCS))
+TEST_PROGS := $(patsubst tests/progs/%.c,$(OUT)/tests/progs/%,$(wildcard tests/progs/*.c))
+
+.PHONY: all setup run test bench clean
+all: $(OUT)/tripline $(OUT)/tripline_tests $(TEST_PROGS)
+
+setup:
+	$(Q)scripts/setup
+
+run: setup
+	$(Q)$(MAKE) --no-print-directory all
+	$(OUT)/tripline run -r rules/
+
+test: setup
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/run_tests
+
+bench: setup
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/bench
+
+clean:
+	rm -rf $(OUT)
+
+# ---- kernel side ----
+$(OUT)/kern/%.bpf.o: kern/%.bpf.c
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/tripline.bpf.o: $(BPF_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(BPFTOOL) gen object $@ $(BPF_OBJS)
+
+$(OUT)/tripline.skel.h: $(OUT)/tripline.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name tripline_bpf > $@
+
+# ---- userspace ----
+$(OUT)/%.o: %.cpp
+	$(call msg,CXX,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CXX) $(CXXFLAGS) -c $< -o $@
+
+# the loader includes the skeleton
+$(USER_OBJS) $(OUT)/user/main.o $(TEST_OBJS): $(OUT)/tripline.skel.h
+
+$(OUT)/librulegen.a: $(RULEGEN_OBJS)
+	$(call msg,AR,$@)
+	$(Q)ar rcs $@ $^
+
+$(OUT)/libtripline.a: $(USER_OBJS)
+	$(call msg,AR,$@)
+	$(Q)ar rcs $@ $^
+
+$(OUT)/tripline: $(OUT)/user/main.o $(OUT)/libtripline.a $(OUT)/librulegen.a
+	$(call msg,LD,$@)
+	$(Q)$(CXX) $(CXXFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUT)/tripline_tests: $(TEST_OBJS) $(OUT)/libtripline.a $(OUT)/librulegen.a
+	$(call msg,LD,$@)
+	$(Q)$(CXX) $(CXXFLAGS) $^ $(LDLIBS) -o $@
+
+# tiny trigger programs for the end-to-end tests, static so they run anywhere
+$(OUT)/tests/progs/%: tests/progs/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -Wall -Werror -static -o $@ $<
+
+-include $(BPF_OBJS:.o=.d) $(RULEGEN_OBJS:.o=.d) $(USER_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(OUT)/user/main.d

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What every class program shares:
+ *
+ *   class_begin    scratch, config, header facts, masks to all ones
+ *   eval_header    the views every event has (evt.type, res, pid, uid, names)
+ *   eval_<class>   the class's own views, from the record's payload
+ *   class_finish   views not produced are unknown; emit if some term may match
+ */
+#ifndef TRIPLINE_CLASS_BPF_H
+#define TRIPLINE_CLASS_BPF_H
+
+#include "proc.bpf.h"
+
+static __always_inline long syscall_nr(struct pt_regs *regs)
+{
+	return BPF_CORE_READ(regs, orig_ax);
+}
+
+static __always_inline __u32 syscall_evt_type(long nr)
+{
+	__u32 key = nr;
+	struct tl_syscall *sc = bpf_map_lookup_elem(&syscall_classes, &key);
+
+	return sc ? sc->evt_type : TL_EVT_UNKNOWN;
+}
+
+/* the scratch with a fresh record, or NULL when the class has nothing to evaluate */
+static __always_inline struct tl_scratch *class_begin(__u32 class_id, __u32 evt_type, long res)
+{
+	struct tl_scratch *s = get_scratch();
+
+	if (!s || load_config(s, class_id))
+		return 0;
+	count(class_id, TL_CNT_SEEN);
+	s->appended = 0;
+	begin_event(s, evt_type, res);
+	tl_init_masks(s);
+	if (s->ship_all) {
+		/* Falco's architecture, for comparison: no view is evaluated */
+		s->pending = 0;
+		s->ev.flags |= TL_EF_SHIP_ALL;
+	}
+	return s;
+}
+
+static __always_inline void eval_header(struct tl_scratch *s)
+{
+	struct tl_event *ev = &s->ev;
+
+	tl_eval_small(s, TL_VIEW_EVT_TYPE, ev->evt_type);
+	tl_eval_num(s, TL_VIEW_RAWRES, ev->res, 1);
+	tl_eval_num(s, TL_VIEW_PID, ev->tgid, 0);
+	tl_eval_num(s, TL_VIEW_UID, ev->uid, 0);
+	tl_eval_num(s, TL_VIEW_GID, ev->gid, 0);
+	tl_eval_num(s, TL_VIEW_LOGINUID, (__s64)(__s32)ev->loginuid, 1);
+	eval_str(s, TL_VIEW_PROC_NAME, TL_OFF(ev.comm), TL_LEN_CSTR, 0);
+	if (ev->flags & TL_EF_NO_PARENT) {
+		tl_apply_special(s, TL_VIEW_PPID, TL_ABSENT);
+		eval_str_absent(s, TL_VIEW_PNAME);
+	} else {
+		tl_eval_num(s, TL_VIEW_PPID, ev->ppid, 0);
+		eval_str(s, TL_VIEW_PNAME, TL_OFF(ev.pcomm), TL_LEN_CSTR, 0);
+	}
+	tl_apply_special(s, TL_VIEW_USERSPACE, TL_UNKNOWN);
+}
+
+/*
+ * fd.directory and fd.filename split fd.name at its last '/'. Only the last
+ * TL_STR_KEY_MAX bytes are searched: a longer file name is unknown anyway.
+ */
+static __always_inline void eval_fd_path(struct tl_scratch *s, int truncated)
+{
+	__u32 off = s->ev.fd_name.off & TL_DATA_MASK;
+	__u32 len = s->ev.fd_name.len & (TL_PATH_MAX - 1);
+	const char *path = &s->ev.data[off];
+	__u32 slash;
+
+	eval_str(s, TL_VIEW_FD_NAME, TL_DATA_OFF(off), len, truncated);
+	if (!(wants(s, TL_VIEW_FD_DIRECTORY) || wants(s, TL_VIEW_FD_DIRECTORY_REV) ||
+	      wants(s, TL_VIEW_FD_FILENAME) || wants(s, TL_VIEW_FD_FILENAME_REV)))
+		return;
+	s->slash = TL_LEN_CSTR;
+	for (int i = 1; i <= TL_STR_KEY_MAX && !truncated; i++) {
+		if ((__u32)i > len)
+			break;
+		if (path[(len - i) & (TL_PATH_MAX - 1)] == '/') {
+			s->slash = len - i;
+			break;
+		}
+	}
+	slash = READ_ONCE(s->slash);
+	if (slash >= len) {
+		eval_str(s, TL_VIEW_FD_DIRECTORY, 0, 0, 1);
+		eval_str(s, TL_VIEW_FD_FILENAME, 0, 0, 1);
+		return;
+	}
+	/* "/etc/passwd" -> "/etc" and "passwd"; "/passwd" -> "/" and "passwd" */
+	eval_str(s, TL_VIEW_FD_DIRECTORY, TL_DATA_OFF(off), slash ? slash : 1, 0);
+	eval_str(s, TL_VIEW_FD_FILENAME, TL_DATA_OFF(off + slash + 1), len - slash - 1, 0);
+}
+
+static __always_inline void eval_open_views(struct tl_scratch *s)
+{
+	struct tl_open_info *o = &s->ev.payload.open;
+
+	tl_eval_small(s, TL_VIEW_FD_KIND, o->fd_kind);
+	tl_eval_small(s, TL_VIEW_OPEN_READ, o->is_read);
+	tl_eval_small(s, TL_VIEW_OPEN_WRITE, o->is_write);
+	tl_eval_num(s, TL_VIEW_FD_NUM, (__s64)o->fd, 1);
+}
+
+static __always_inline void eval_connect_views(struct tl_scratch *s)
+{
+	struct tl_connect_info *ci = &s->ev.payload.connect;
+
+	tl_eval_num(s, TL_VIEW_FD_NUM, (__s64)ci->fd, 1);
+	tl_eval_small(s, TL_VIEW_FD_KIND, ci->fd_kind);
+	tl_eval_small(s, TL_VIEW_L4PROTO, ci->l4proto);
+	if (s->ev.flags & TL_EF_NO_ADDR) {
+		tl_apply_special(s, TL_VIEW_REMOTE_ADDR, TL_ABSENT);
+		tl_apply_special(s, TL_VIEW_LOCAL_ADDR, TL_ABSENT);
+		tl_apply_special(s, TL_VIEW_REMOTE_PORT, TL_ABSENT);
+		tl_apply_special(s, TL_VIEW_LOCAL_PORT, TL_ABSENT);
+	} else {
+		tl_eval_addr(s, TL_VIEW_REMOTE_ADDR, TL_OFF(ev.payload.connect.remote));
+		tl_eval_addr(s, TL_VIEW_LOCAL_ADDR, TL_OFF(ev.payload.connect.local));
+		tl_eval_num(s, TL_VIEW_REMOTE_PORT, ci->rport, 0);
+		tl_eval_num(s, TL_VIEW_LOCAL_PORT, ci->lport, 0);
+	}
+}
+
+/* cheap views done: give up before the expensive ones if nothing can match */
+static __always_inline int early_drop(struct tl_scratch *s, __u32 class_id)
+{
+	if (s->ship_all || tl_any_may(s))
+		return 0;
+	count(class_id, TL_CNT_DROPPED_EARLY);
+	return 1;
+}
+
+/* returns non-zero when the event was emitted */
+static __always_inline int class_finish(struct tl_scratch *s, __u32 class_id, struct task_struct *task)
+{
+	apply_rest_unknown(s);
+	if (!tl_any_may(s)) {
+		count(class_id, TL_CNT_DROPPED);
+		return 0;
+	}
+	gather_process(s, task);
+	emit(s, class_id);
+	return 1;
+}
+
+#endif

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The evaluator on a given record, for tests (BPF_PROG_TEST_RUN): the
+ * differential tests write a record into test_records[0], run this program,
+ * and read back the masks. It runs the same view code as the live programs,
+ * with the cached views computed from the record as a cache fill would.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "class.bpf.h"
+
+SEC("raw_tp")
+int eval_record(void *ctx)
+{
+	struct tl_scratch *s = get_scratch();
+	__u32 zero = 0;
+	struct tl_event *in = bpf_map_lookup_elem(&test_records, &zero);
+
+	if (!s || !in)
+		return 1;
+	__builtin_memcpy(&s->ev, in, TL_EVENT_HEADER_SIZE);
+	bpf_probe_read_kernel(s->ev.data, sizeof(s->ev.data), in->data);
+	if (load_config(s, in->class_id))
+		return 2;
+	tl_init_masks(s);
+	eval_header(s);
+	switch (in->class_id) {
+	case TL_CLASS_OPEN:
+		eval_open_views(s);
+		eval_fd_path(s, (s->ev.flags & TL_EF_PATH_TRUNC) != 0);
+		break;
+	case TL_CLASS_CONNECT:
+		eval_connect_views(s);
+		break;
+	default:
+		break;
+	}
+	proc_views_from_record(s);
+	apply_cached(s, &s->proc);
+	apply_rest_unknown(s);
+	__builtin_memcpy(in->may, s->ev.may, sizeof(in->may));
+	__builtin_memcpy(in->def, s->ev.def, sizeof(in->def));
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Map keys and values that rulegen writes and the kernel reads.
+ *
+ * A *view* is one way the kernel looks at one field: proc.name forwards,
+ * proc.name reversed (for endswith), fd.sip as an address, ... For every view
+ * an event carries, the kernel does one lookup that returns a *pair* of term
+ * set ids (may, def). term_sets[id] is a bitmap over all terms of the ruleset:
+ * bit t of the "may" set says term t's constraint on this view can hold for
+ * this value, bit t of the "def" set says it certainly holds. The event's
+ * masks are the AND of its views' sets; see eval.bpf.h.
+ *
+ * Keys carry the generation parity so that a new ruleset is written beside
+ * the old one and switched by flipping tl_config_index.
+ */
+#ifndef TRIPLINE_TABLES_H
+#define TRIPLINE_TABLES_H
+
+#include "event.h"
+
+enum tl_view {
+	/* small views: value < 256, looked up in an array */
+	TL_VIEW_EVT_TYPE = 0,
+	TL_VIEW_FD_KIND = 1,
+	TL_VIEW_OPEN_READ = 2,
+	TL_VIEW_OPEN_WRITE = 3,
+	TL_VIEW_L4PROTO = 4,
+	TL_SMALL_VIEWS = 8,
+
+	/* numeric views: 16-byte big-endian values in an LPM trie */
+	TL_VIEW_RAWRES = 8,
+	TL_VIEW_PID = 9,
+	TL_VIEW_PPID = 10,
+	TL_VIEW_UID = 11,
+	TL_VIEW_GID = 12,
+	TL_VIEW_LOGINUID = 13,
+	TL_VIEW_FD_NUM = 14,
+	TL_VIEW_REMOTE_ADDR = 15,
+	TL_VIEW_LOCAL_ADDR = 16,
+	TL_VIEW_REMOTE_PORT = 17,
+	TL_VIEW_LOCAL_PORT = 18,
+
+	/* string views: (even, odd) = (forwards, reversed) in an LPM trie */
+	TL_VIEW_PROC_NAME = 32,
+	TL_VIEW_PROC_NAME_REV = 33,
+	TL_VIEW_PNAME = 34,
+	TL_VIEW_PNAME_REV = 35,
+	TL_VIEW_EXE = 36,           /* argv[0]; cached per process */
+	TL_VIEW_EXE_REV = 37,
+	TL_VIEW_EXEPATH = 38,       /* cached per process */
+	TL_VIEW_EXEPATH_REV = 39,
+	TL_VIEW_CONTAINER_ID = 40,  /* cached per process */
+	TL_VIEW_CONTAINER_ID_REV = 41,
+	TL_VIEW_FD_NAME = 42,
+	TL_VIEW_FD_NAME_REV = 43,
+	TL_VIEW_FD_DIRECTORY = 44,
+	TL_VIEW_FD_DIRECTORY_REV = 45,
+	TL_VIEW_FD_FILENAME = 46,
+	TL_VIEW_FD_FILENAME_REV = 47,
+
+	/* predicates only userspace can decide: always unknown in the kernel */
+	TL_VIEW_USERSPACE = 63,
+	TL_NVIEWS = 64,
+};
+
+#define TL_FIRST_NUM_VIEW TL_VIEW_RAWRES
+#define TL_FIRST_STR_VIEW TL_VIEW_PROC_NAME
+
+/* the process cache holds the views of these, in this order */
+enum tl_cached_view {
+	TL_CACHED_EXE = 0,
+	TL_CACHED_EXE_REV,
+	TL_CACHED_EXEPATH,
+	TL_CACHED_EXEPATH_REV,
+	TL_CACHED_CONTAINER_ID,
+	TL_CACHED_CONTAINER_ID_REV,
+	TL_NCACHED,
+};
+
+#define TL_STR_KEY_MAX 254 /* LPM data is at most 256 bytes: gen, view, string */
+#define TL_MAX_SETS 4096   /* distinct term sets per generation */
+#define TL_STR_ENTRIES 65536  /* string trie: two generations' entries */
+#define TL_NUM_ENTRIES 16384  /* number trie: two generations' entries */
+#define TL_PROC_TABLE_ENTRIES 65536
+#define TL_MAX_SYSCALLS 512 /* syscall_classes entries */
+#define TL_SET_ALL 0       /* set id 0 is every term: "no constraint" */
+#define TL_SET_UNKNOWN 0xffffffffu /* in the process cache: "the view's unknown pair" */
+
+struct tl_str_key {
+	__u32 prefixlen; /* in bits, counted from `gen` */
+	__u8 gen;        /* generation parity */
+	__u8 view;
+	__u8 str[TL_STR_KEY_MAX];
+};
+
+struct tl_num_key {
+	__u32 prefixlen;
+	__u8 gen;
+	__u8 view;
+	__u8 val[16]; /* big endian; signed values with the sign bit flipped */
+};
+
+struct tl_pair {
+	__u32 may; /* term set id */
+	__u32 def;
+};
+
+struct tl_set {
+	__u64 w[TL_MAX_WORDS];
+};
+
+struct tl_class_cfg {
+	__u64 views;   /* bit v: view v has a constraint in some term of the class */
+	__u16 word_lo; /* the class's terms live in words [word_lo, word_hi) */
+	__u16 word_hi;
+	__u32 _pad;
+};
+
+enum tl_config_flags {
+	TL_CFG_SHIP_ALL = 1 << 0, /* forward every event of an active class */
+};
+
+struct tl_config {
+	__u32 gen;
+	__u32 flags;
+	__u32 valid_set; /* the bits that are terms: masks start from it */
+	__u32 _pad;
+	struct tl_class_cfg classes[TL_CLASS_COUNT];
+	struct tl_pair unknown[TL_NVIEWS]; /* the value could not be read whole */
+	struct tl_pair absent[TL_NVIEWS];  /* the event has no such value */
+};
+
+/* syscall_classes[nr]: which class program handles syscall nr, and as which evt.type */
+struct tl_syscall {
+	__u8 class_id; /* enum tl_class; 0: not interesting */
+	__u8 evt_type; /* enum tl_evt_type */
+	__u16 _pad;
+};
+
+/* small-view array index: gen parity, view, value */
+#define TL_SMALL_INDEX(parity, view, value) \
+	((((parity) & 1) * TL_SMALL_VIEWS + (view)) * 256 + ((value) & 255))
+#define TL_SMALL_ENTRIES (2 * TL_SMALL_VIEWS * 256)
+
+/* the per-process cache, keyed by tgid */
+struct tl_proc {
+	__u64 start_time; /* group leader's start_time: detects pid reuse */
+	__u32 gen;        /* generation of `views` */
+	__u32 flags;      /* TL_EF_EXE_TRUNC, ... of the cached values */
+	struct tl_pair views[TL_NCACHED];
+	char container_id[TL_CONTAINER_ID_LEN];
+};
+
+TL_ASSERT(sizeof(struct tl_str_key) == 260, "tl_str_key layout");
+TL_ASSERT(sizeof(struct tl_num_key) == 24, "tl_num_key layout");
+TL_ASSERT(sizeof(struct tl_class_cfg) == 16, "tl_class_cfg layout");
+TL_ASSERT(sizeof(struct tl_proc) == 80, "tl_proc layout");
+
+#endif

@@ -1,0 +1,67 @@
+// Pass 6: specialization to one event class.
+// Consumes a rule's formula and an event class; produces the formula as it
+// stands for events of that class: comparisons on fields the class lacks are
+// false, constant fields are decided, and evt.type is decided when all or none
+// of the class's event types satisfy it. `false` means the rule never applies
+// to the class. Tested by tests/test_terms.cpp.
+#include "rulegen/abi_names.h"
+#include "rulegen/passes.h"
+
+namespace tripline {
+
+namespace {
+
+// the truth of a predicate that is the same for every event of the class
+std::optional<bool> decided(const Pred& p, uint32_t class_id)
+{
+    Lowered l = lowering(p.field, class_id);
+    if (l.how == Lowering::Absent)
+        return false;
+    if (l.how == Lowering::Constant)
+        return eval_pred(p, constant_value(p.field, class_id));
+    if (p.field != FieldId::EvtType)
+        return std::nullopt;
+    bool any = false, all = true;
+    for (uint32_t t = 1; t < TL_EVT_COUNT; t++) {
+        if (evt_type_class(t) != class_id)
+            continue;
+        bool v = eval_pred(p, small_value(FieldId::EvtType, t));
+        any = any || v;
+        all = all && v;
+    }
+    if (!any)
+        return false;
+    if (all)
+        return true;
+    return std::nullopt;
+}
+
+Formula walk(const Formula& f, uint32_t class_id, const std::vector<Pred>& preds)
+{
+    switch (f.kind) {
+    case Formula::Kind::Lit: {
+        auto d = decided(preds.at(f.pred), class_id);
+        if (!d)
+            return f;
+        return *d != f.neg ? Formula::yes() : Formula::no();
+    }
+    case Formula::Kind::And:
+    case Formula::Kind::Or: {
+        std::vector<Formula> kids;
+        for (const auto& k : f.kids)
+            kids.push_back(walk(k, class_id, preds));
+        return f.kind == Formula::Kind::And ? make_and(std::move(kids)) : make_or(std::move(kids));
+    }
+    default:
+        return f;
+    }
+}
+
+}  // namespace
+
+Formula specialize(const Formula& f, uint32_t class_id, const std::vector<Pred>& preds)
+{
+    return walk(f, class_id, preds);
+}
+
+}  // namespace tripline

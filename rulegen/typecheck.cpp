@@ -1,0 +1,216 @@
+// Pass 4: type checking.
+// Consumes an expanded condition; binds every comparison to a catalog field,
+// checks the operator against the field's type, parses the constants, and
+// interns the result as a predicate (Expr::pred). Tested by tests/test_typecheck.cpp.
+#include <algorithm>
+#include <set>
+
+#include "rulegen/abi_names.h"
+#include "rulegen/passes.h"
+
+namespace tripline {
+
+int PredTable::intern(Pred p)
+{
+    std::string key = p.text();
+    auto it = index.find(key);
+    if (it != index.end())
+        return it->second;
+    preds.push_back(std::move(p));
+    int id = static_cast<int>(preds.size() - 1);
+    index.emplace(std::move(key), id);
+    return id;
+}
+
+namespace {
+
+size_t edit_distance(const std::string& a, const std::string& b)
+{
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); j++)
+        row[j] = j;
+    for (size_t i = 1; i <= a.size(); i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); j++) {
+            size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string suggestion(const std::string& name)
+{
+    std::string best;
+    size_t best_d = 4;
+    for (const auto& f : all_fields()) {
+        size_t d = edit_distance(name, f.name);
+        if (d < best_d) {
+            best_d = d;
+            best = f.name;
+        }
+    }
+    return best.empty() ? "run 'tripline fields' for the list of fields" : "did you mean '" + best + "'?";
+}
+
+bool op_fits(Op op, FieldType t)
+{
+    switch (t) {
+    case FieldType::String:
+        return op != Op::Lt && op != Op::Le && op != Op::Gt && op != Op::Ge;
+    case FieldType::Int:
+        return op == Op::Eq || op == Op::Ne || op == Op::Lt || op == Op::Le || op == Op::Gt || op == Op::Ge ||
+               op == Op::In || op == Op::Exists;
+    case FieldType::Ip:
+    case FieldType::Net:
+        return op == Op::Eq || op == Op::Ne || op == Op::In || op == Op::Exists;
+    case FieldType::Bool:
+        return op == Op::Eq || op == Op::Ne || op == Op::Exists;
+    }
+    return false;
+}
+
+class Checker {
+public:
+    Checker(PredTable& preds, Diagnostics& diags) : preds_(preds), diags_(diags) {}
+
+    bool check(Expr& e)
+    {
+        if (e.kind != Expr::Kind::Compare) {
+            bool ok = true;
+            for (auto& k : e.kids)
+                ok = check(k) && ok;  // report every error, not only the first
+            return ok;
+        }
+        return compare(e);
+    }
+
+private:
+    void error(Code code, const Expr& e, Loc loc, std::string msg, std::string hint = {})
+    {
+        diags_.add(Diagnostic{Severity::Error, code, loc, std::move(msg), std::move(hint), e.expanded_from});
+    }
+
+    bool compare(Expr& e)
+    {
+        const FieldInfo* f = find_field(e.field);
+        if (!f) {
+            error(Code::UnknownField, e, e.loc, "unknown field '" + e.field + "'", suggestion(e.field));
+            return false;
+        }
+        if (!e.arg.empty()) {
+            error(Code::UnknownField, e, e.loc, "field '" + e.field + "' takes no argument ('[" + e.arg + "]')");
+            return false;
+        }
+        auto op = parse_op(e.op);
+        if (!op) {
+            error(Code::UnsupportedOperator, e, e.loc, "operator '" + e.op + "' is not supported yet",
+                  "supported: = != < <= > >= in contains icontains startswith endswith exists");
+            return false;
+        }
+        if (!op_fits(*op, f->type)) {
+            error(Code::TypeMismatch, e, e.loc,
+                  "operator '" + e.op + "' does not apply to '" + e.field + "', a " + type_name(f->type));
+            return false;
+        }
+        Pred p;
+        p.field = f->id;
+        p.op = *op;
+        p.loc = e.loc;
+        if (*op != Op::Exists && !operands(e, *f, p))
+            return false;
+        if (f->id == FieldId::EvtType)
+            warn_uncaptured(e, p);
+        e.pred = preds_.intern(std::move(p));
+        return true;
+    }
+
+    bool operands(const Expr& e, const FieldInfo& f, Pred& p)
+    {
+        const Operand& rhs = e.rhs;
+        if (p.op == Op::In) {
+            if (rhs.kind != Operand::Kind::List) {
+                error(Code::TypeMismatch, e, rhs.loc, "'in' needs a list: " + e.field + " in (a, b)");
+                return false;
+            }
+            bool ok = true;
+            for (const auto& item : rhs.items) {
+                auto v = constant(e, f, item);
+                if (v)
+                    p.values.push_back(std::move(*v));
+                else
+                    ok = false;
+            }
+            return ok;
+        }
+        if (rhs.kind == Operand::Kind::List) {
+            error(Code::TypeMismatch, e, rhs.loc, "'" + e.op + "' takes one value, not a list",
+                  "use 'in' to compare with a list");
+            return false;
+        }
+        auto v = constant(e, f, rhs);
+        if (!v)
+            return false;
+        p.values.push_back(std::move(*v));
+        return true;
+    }
+
+    std::optional<Value> constant(const Expr& e, const FieldInfo& f, const Operand& o)
+    {
+        const std::string& t = o.text;
+        switch (f.type) {
+        case FieldType::String:
+            return Value{t};
+        case FieldType::Int:
+            if (auto i = parse_int(t))
+                return Value{*i};
+            error(Code::BadValue, e, o.loc, "'" + t + "' is not a number, and '" + e.field + "' is a number");
+            return std::nullopt;
+        case FieldType::Bool:
+            if (t == "true" || t == "false")
+                return Value{t == "true"};
+            error(Code::BadValue, e, o.loc, "'" + t + "' is not true or false, and '" + e.field + "' is a bool");
+            return std::nullopt;
+        case FieldType::Ip:
+            if (auto a = parse_ip(t))
+                return Value{IpNet{*a, 128}};
+            error(Code::BadValue, e, o.loc, "'" + t + "' is not an IP address, and '" + e.field + "' is one",
+                  "compare networks with fd.snet, fd.cnet, fd.rnet or fd.lnet");
+            return std::nullopt;
+        case FieldType::Net:
+            if (auto n = parse_net(t))
+                return Value{*n};
+            error(Code::BadValue, e, o.loc, "'" + t + "' is not a network such as 10.0.0.0/8");
+            return std::nullopt;
+        }
+        return std::nullopt;
+    }
+
+    void warn_uncaptured(const Expr& e, const Pred& p)
+    {
+        if (p.op != Op::Eq && p.op != Op::In && p.op != Op::Ne)
+            return;
+        std::set<std::string> known;
+        for (uint32_t t = 1; t < TL_EVT_COUNT; t++)
+            known.insert(evt_type_name(t));
+        for (const auto& v : p.values) {
+            const auto& name = std::get<std::string>(v);
+            if (!known.count(name))
+                diags_.add(Diagnostic{Severity::Warning, Code::UnsupportedEvent, e.loc,
+                                      "tripline does not capture '" + name + "' events yet; '" + e.field + " = " +
+                                          name + "' never holds",
+                                      "", e.expanded_from});
+        }
+    }
+
+    PredTable& preds_;
+    Diagnostics& diags_;
+};
+
+}  // namespace
+
+bool typecheck(Expr& e, PredTable& preds, Diagnostics& diags) { return Checker(preds, diags).check(e); }
+
+}  // namespace tripline

@@ -1,0 +1,197 @@
+// Test helpers; see support.h.
+#include "tests/support.h"
+
+#include <limits.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "user/features.h"
+
+namespace tltest {
+
+using namespace tripline;
+
+namespace {
+bool g_skipped = false;
+}
+
+void skip(const std::string& reason)
+{
+    g_skipped = true;
+    std::cerr << "SKIPPED: " << reason << "\n";
+}
+
+bool take_skip()
+{
+    bool s = g_skipped;
+    g_skipped = false;
+    return s;
+}
+
+std::string build_dir()
+{
+    char exe[PATH_MAX] = {};
+    if (readlink("/proc/self/exe", exe, sizeof(exe) - 1) <= 0)
+        return "build";
+    return std::filesystem::path(exe).parent_path().string();
+}
+
+std::string repo_dir() { return std::filesystem::path(build_dir()).parent_path().string(); }
+
+std::optional<Ruleset> compile_text(const std::string& yaml, Diagnostics& d, SourceManager* sm_out)
+{
+    SourceManager local;
+    SourceManager& sm = sm_out ? *sm_out : local;
+    Items items = load_items_text("test.yaml", yaml, sm, d);
+    if (d.has_errors())
+        return std::nullopt;
+    return compile_items(items, d);
+}
+
+Ruleset must_compile(const std::string& yaml)
+{
+    SourceManager sm;
+    Diagnostics d;
+    auto rs = compile_text(yaml, d, &sm);
+    INFO(d.format(sm));
+    REQUIRE(rs.has_value());
+    return std::move(*rs);
+}
+
+Ruleset must_compile_files(const std::vector<std::string>& paths)
+{
+    SourceManager sm;
+    Diagnostics d;
+    auto rs = compile_rules(paths, sm, d);
+    INFO(d.format(sm));
+    REQUIRE(rs.has_value());
+    return std::move(*rs);
+}
+
+std::optional<std::string> kernel_unavailable()
+{
+    auto ok = check_machine();
+    if (!ok)
+        return ok.error();
+    return std::nullopt;
+}
+
+std::unique_ptr<LiveAgent> LiveAgent::start(Ruleset rules, AgentOptions opts)
+{
+    auto a = Agent::start(std::move(rules), opts);
+    INFO(a.error());
+    REQUIRE(a.ok());
+    std::unique_ptr<LiveAgent> live(new LiveAgent());
+    live->agent_ = std::move(*a);
+    live->agent_->on_record = [p = live.get()](const Event& e) {
+        std::lock_guard<std::mutex> lock(p->mutex_);
+        p->records_by_tgid_[e.rec.tgid]++;
+        p->records_++;
+    };
+    live->agent_->on_alert = [p = live.get()](const Alert& al, const Event& e) {
+        SeenAlert s;
+        s.rule = al.rule->name;
+        s.text = format_text(al);
+        s.json = format_json(al, "test-host");
+        s.tgid = e.rec.tgid;
+        for (const auto& [name, v] : al.fields)
+            s.fields[name] = render_value(v);
+        std::lock_guard<std::mutex> lock(p->mutex_);
+        p->alerts_.push_back(std::move(s));
+    };
+    live->thread_ = std::thread([p = live.get()] {
+        while (!p->stop_) {
+            auto r = p->agent_->poll(50);
+            if (!r) {
+                std::cerr << "poll failed: " << r.error() << "\n";
+                return;
+            }
+        }
+    });
+    return live;
+}
+
+LiveAgent::~LiveAgent()
+{
+    stop_ = true;
+    if (thread_.joinable())
+        thread_.join();
+}
+
+std::optional<SeenAlert> LiveAgent::wait_alert(const std::function<bool(const SeenAlert&)>& pred,
+                                               std::chrono::milliseconds timeout)
+{
+    auto end = std::chrono::steady_clock::now() + timeout;
+    do {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            for (const auto& a : alerts_)
+                if (pred(a))
+                    return a;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    } while (std::chrono::steady_clock::now() < end);
+    return std::nullopt;
+}
+
+std::vector<SeenAlert> LiveAgent::alerts()
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    return alerts_;
+}
+
+size_t LiveAgent::records_from(uint32_t tgid)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = records_by_tgid_.find(tgid);
+    return it == records_by_tgid_.end() ? 0 : it->second;
+}
+
+void LiveAgent::settle(std::chrono::milliseconds quiet)
+{
+    uint64_t last = records_;
+    for (int i = 0; i < 50; i++) {
+        std::this_thread::sleep_for(quiet);
+        if (records_ == last)
+            return;
+        last = records_;
+    }
+}
+
+int run_program(const std::vector<std::string>& argv, pid_t* pid_out)
+{
+    std::vector<char*> args;
+    for (const auto& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execv(args[0], args.data());
+        _exit(127);
+    }
+    if (pid_out)
+        *pid_out = pid;
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) < 0)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int run_child(const std::function<int()>& body, pid_t* pid_out)
+{
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(body());
+    if (pid_out)
+        *pid_out = pid;
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) < 0)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace tltest

@@ -1,0 +1,86 @@
+// Shared test helpers: loud skips, compiling rules from text, running the
+// real agent with its BPF programs, and triggering syscalls from children.
+#pragma once
+
+#include <doctest/doctest.h>
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "rulegen/ruleset.h"
+#include "user/agent.h"
+
+namespace tltest {
+
+// Marks the running test as skipped, says why on stderr, and counts it.
+void skip(const std::string& reason);
+bool take_skip();  // for the reporter: was the test that just ended skipped?
+
+#define TL_SKIP(reason)            \
+    do {                           \
+        ::tltest::skip(reason);    \
+        return;                    \
+    } while (0)
+
+std::string repo_dir();   // the checkout
+std::string build_dir();  // where the binaries are
+
+// Compiles YAML rules given as text. Diagnostics go to `d`; `sm` keeps the
+// sources for formatting them.
+std::optional<tripline::Ruleset> compile_text(const std::string& yaml, tripline::Diagnostics& d,
+                                              tripline::SourceManager* sm = nullptr);
+// Compiles or fails the test with the diagnostics.
+tripline::Ruleset must_compile(const std::string& yaml);
+tripline::Ruleset must_compile_files(const std::vector<std::string>& paths);
+
+// Why the kernel tests cannot run here, if they cannot.
+std::optional<std::string> kernel_unavailable();
+
+struct SeenAlert {
+    std::string rule;
+    std::string text;
+    std::string json;
+    uint32_t tgid = 0;
+    std::map<std::string, std::string> fields;  // output fields, rendered
+};
+
+// The real agent, consuming in a background thread.
+class LiveAgent {
+public:
+    static std::unique_ptr<LiveAgent> start(tripline::Ruleset rules, tripline::AgentOptions opts = {});
+    ~LiveAgent();
+
+    // waits until an alert satisfies `pred`, or the timeout
+    std::optional<SeenAlert> wait_alert(const std::function<bool(const SeenAlert&)>& pred,
+                                        std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    std::vector<SeenAlert> alerts();
+    size_t records_from(uint32_t tgid);
+    // lets the consumer catch up with everything the kernel sent so far
+    void settle(std::chrono::milliseconds quiet = std::chrono::milliseconds(300));
+    tripline::Agent& agent() { return *agent_; }
+
+private:
+    std::unique_ptr<tripline::Agent> agent_;
+    std::thread thread_;
+    std::atomic<bool> stop_{false};
+    std::mutex mutex_;
+    std::vector<SeenAlert> alerts_;
+    std::map<uint32_t, size_t> records_by_tgid_;
+    std::atomic<uint64_t> records_{0};
+};
+
+// fork + execv without a shell; returns the exit status (or -1)
+int run_program(const std::vector<std::string>& argv, pid_t* pid_out = nullptr);
+// fork; the child runs `body` (raw syscalls only: no allocation) and exits
+// with its result; returns the exit status and the child's pid
+int run_child(const std::function<int()>& body, pid_t* pid_out = nullptr);
+
+}  // namespace tltest

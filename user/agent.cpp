@@ -1,0 +1,146 @@
+// The agent; see agent.h.
+#include "user/agent.h"
+
+#include <bpf/libbpf.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <map>
+#include <mutex>
+#include <sstream>
+
+#include "rulegen/abi_names.h"
+#include "user/log.h"
+
+namespace tripline {
+
+void Agent::RingDeleter::operator()(ring_buffer* rb) const { ring_buffer__free(rb); }
+
+Context host_context()
+{
+    Context ctx;
+    char host[256] = {};
+    gethostname(host, sizeof(host) - 1);
+    ctx.hostname = host;
+    auto cache = std::make_shared<std::map<uint32_t, std::string>>();
+    auto mutex = std::make_shared<std::mutex>();
+    ctx.user_name = [cache, mutex](uint32_t uid) {
+        std::lock_guard<std::mutex> lock(*mutex);
+        auto it = cache->find(uid);
+        if (it != cache->end())
+            return it->second;
+        struct passwd pw {}, *res = nullptr;
+        char buf[4096];
+        std::string name;
+        if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+            name = res->pw_name;
+        (*cache)[uid] = name;
+        return name;
+    };
+    return ctx;
+}
+
+static int64_t clock_ns(clockid_t id)
+{
+    struct timespec ts {};
+    clock_gettime(id, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+}
+
+Result<std::unique_ptr<Agent>> Agent::start(Ruleset rules, const AgentOptions& opts)
+{
+    std::unique_ptr<Agent> a(new Agent(std::move(rules), opts));
+    a->ctx_ = host_context();
+    a->boot_to_wall_ns_ = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
+    auto k = Kernel::load(opts.attach);
+    if (!k)
+        return Error{k.error()};
+    a->kernel_ = std::move(*k);
+    auto installed = a->kernel_->install(a->rules_.tables, opts.ship_all ? TL_CFG_SHIP_ALL : 0);
+    if (!installed)
+        return Error{installed.error()};
+    a->ring_.reset(ring_buffer__new(a->kernel_->events_fd(), &Agent::on_sample, a.get(), nullptr));
+    if (!a->ring_)
+        return Error{std::string("opening the events ring buffer: ") + std::strerror(errno)};
+    return a;
+}
+
+Agent::~Agent() = default;
+
+int Agent::on_sample(void* ctx, void* data, size_t size)
+{
+    static_cast<Agent*>(ctx)->handle(data, size);
+    return 0;  // never stop the poll: a bad record is counted, not fatal
+}
+
+uint64_t Agent::wall_clock_ns(uint64_t boot_ns) const
+{
+    return static_cast<uint64_t>(static_cast<int64_t>(boot_ns) + boot_to_wall_ns_);
+}
+
+void Agent::handle(const void* data, size_t size)
+{
+    stats_.records++;
+    std::string why;
+    auto e = decode_event(data, size, &why);
+    if (!e) {
+        if (stats_.decode_errors++ == 0)
+            log::warn("dropping a malformed record: " + why);
+        return;
+    }
+    if (on_record)
+        on_record(*e);
+    for (const Rule* rule : confirm(rules_, *e, ctx_, stats_.confirm)) {
+        Alert alert = make_alert(*rule, *e, ctx_, wall_clock_ns(e->rec.ts_ns));
+        stats_.alerts++;
+        if (on_alert)
+            on_alert(alert, *e);
+        if (output_)
+            output_->push(opts_.json ? format_json(alert, ctx_.hostname) : format_text(alert));
+    }
+}
+
+Result<int> Agent::poll(int timeout_ms)
+{
+    int n = ring_buffer__poll(ring_.get(), timeout_ms);
+    if (n < 0 && n != -EINTR)
+        return Error{std::string("reading the events ring buffer: ") + std::strerror(-n)};
+    return n < 0 ? 0 : n;
+}
+
+Result<Ok> Agent::run(const std::atomic<bool>& stop)
+{
+    while (!stop.load()) {
+        auto r = poll(100);
+        if (!r)
+            return Error{r.error()};
+    }
+    // drain what the kernel already sent
+    auto r = poll(0);
+    if (!r)
+        return Error{r.error()};
+    return Ok{};
+}
+
+std::string Agent::summary() const
+{
+    std::ostringstream o;
+    Counters c = kernel_->counters();
+    for (uint32_t cls = 1; cls < TL_CLASS_COUNT; cls++) {
+        const ClassCounters& k = c[cls];
+        o << class_name(cls) << ": seen " << k[TL_CNT_SEEN] << ", dropped in kernel "
+          << k[TL_CNT_DROPPED_EARLY] + k[TL_CNT_DROPPED] << " (before path walk " << k[TL_CNT_DROPPED_EARLY]
+          << "), emitted " << k[TL_CNT_EMITTED] << ", lost " << k[TL_CNT_LOST] << "\n";
+    }
+    o << "records " << stats_.records << ", malformed " << stats_.decode_errors << ", candidates "
+      << stats_.confirm.candidates << ", confirmed " << stats_.confirm.confirmed << ", rejected "
+      << stats_.confirm.rejected << ", alerts " << stats_.alerts;
+    if (output_)
+        o << ", written " << output_->written() << ", output drops " << output_->dropped();
+    return o.str();
+}
+
+}  // namespace tripline

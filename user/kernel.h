@@ -1,0 +1,63 @@
+// The kernel side, loaded: the BPF skeleton, its links, and the maps the
+// agent writes (rule tables) and reads (counters, ring buffer). Every libbpf
+// object is owned here and released by the destructor.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "rulegen/tables.h"
+#include "user/result.h"
+
+struct tripline_bpf;
+struct bpf_link;
+
+namespace tripline {
+
+using ClassCounters = std::array<uint64_t, TL_CNT_COUNT>;
+using Counters = std::array<ClassCounters, TL_CLASS_COUNT>;
+
+class Kernel {
+public:
+    // open -> configure -> load -> fill the tail-call table; attach when asked
+    static Result<std::unique_ptr<Kernel>> load(bool attach);
+    ~Kernel();
+    Kernel(const Kernel&) = delete;
+    Kernel& operator=(const Kernel&) = delete;
+
+    // writes the tables as a new generation beside the old one, switches to
+    // it, then removes the old generation's entries
+    Result<Ok> install(const KernelTables& tables, uint32_t config_flags);
+    uint32_t generation() const { return gen_; }
+
+    Counters counters() const;
+    int events_fd() const;
+    // the evaluator on one record (tests): masks written back into `rec`
+    Result<Ok> eval_record(std::vector<uint8_t>& rec) const;
+    struct ProgramInfo {
+        std::string name;
+        uint32_t insns;
+        uint32_t verified_insns;
+    };
+    std::vector<ProgramInfo> programs() const;
+
+private:
+    Kernel() = default;
+    Result<Ok> attach_all();
+
+    struct SkelDeleter {
+        void operator()(tripline_bpf* s) const;
+    };
+    struct LinkDeleter {
+        void operator()(bpf_link* l) const;
+    };
+    std::unique_ptr<tripline_bpf, SkelDeleter> skel_;
+    std::vector<std::unique_ptr<bpf_link, LinkDeleter>> links_;
+    uint32_t gen_ = 0;
+    std::vector<tl_str_key> str_keys_;  // entries of the generation in force
+    std::vector<tl_num_key> num_keys_;
+};
+
+}  // namespace tripline

@@ -1,0 +1,45 @@
+// Where alert lines go: stdout or a file, behind a bounded queue and a
+// writer thread, so a slow terminal or disk never stalls the ring-buffer
+// consumer. A full queue drops the line and counts it.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "user/result.h"
+
+namespace tripline {
+
+class Output {
+public:
+    // "-" is stdout; anything else a file opened for appending
+    static Result<std::unique_ptr<Output>> open(const std::string& path, size_t capacity = 65536);
+    ~Output();  // drains what is queued, then stops
+
+    bool push(std::string line);  // false: dropped
+    uint64_t written() const { return written_; }
+    uint64_t dropped() const { return dropped_; }
+    uint64_t failed() const { return failed_; }
+
+private:
+    Output(FILE* f, bool owned, std::string path, size_t capacity);
+    void writer();
+
+    FILE* file_;
+    bool owned_;
+    std::string path_;
+    size_t capacity_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::deque<std::string> queue_;
+    bool stopping_ = false;
+    std::atomic<uint64_t> written_{0}, dropped_{0}, failed_{0};
+    std::thread thread_;
+};
+
+}  // namespace tripline
