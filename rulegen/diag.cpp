@@ -99,7 +99,9 @@ std::string Diagnostics::format(const SourceManager& sm) const
 {
     std::ostringstream o;
     for (const auto& d : all_) {
-        o << sm.where(d.loc) << ": " << (d.severity == Severity::Error ? "error" : "warning") << ": "
+        if (d.loc.file != 0)
+            o << sm.where(d.loc) << ": ";
+        o << (d.severity == Severity::Error ? "error" : "warning") << ": "
           << d.message << " [" << code_name(d.code) << "]\n";
         std::string line = sm.line_text(d.loc.file, d.loc.line);
         if (!line.empty()) {

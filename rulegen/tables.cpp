@@ -167,6 +167,8 @@ public:
             const ViewTerms& vt = it->second;
             out_.unknown[v] = cell(vt, [](int) { return Tri::U; });
             out_.absent[v] = cell(vt, [](int) { return Tri::F; });
+            if (v == TL_VIEW_USERSPACE)
+                continue;  // always unknown in the kernel: no table
             switch (kind_of(v)) {
             case ViewKind::Small: small_view(v, vt); break;
             case ViewKind::Num: num_view(v, vt); break;

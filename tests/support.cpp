@@ -1,13 +1,17 @@
 // Test helpers; see support.h.
 #include "tests/support.h"
 
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "user/features.h"
 
@@ -90,6 +94,7 @@ std::unique_ptr<LiveAgent> LiveAgent::start(Ruleset rules, AgentOptions opts)
     live->agent_->on_record = [p = live.get()](const Event& e) {
         std::lock_guard<std::mutex> lock(p->mutex_);
         p->records_by_tgid_[e.rec.tgid]++;
+        p->records_by_ppid_[e.rec.ppid]++;
         p->records_++;
     };
     live->agent_->on_alert = [p = live.get()](const Alert& al, const Event& e) {
@@ -151,6 +156,13 @@ size_t LiveAgent::records_from(uint32_t tgid)
     return it == records_by_tgid_.end() ? 0 : it->second;
 }
 
+size_t LiveAgent::records_with_parent(uint32_t ppid)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = records_by_ppid_.find(ppid);
+    return it == records_by_ppid_.end() ? 0 : it->second;
+}
+
 void LiveAgent::settle(std::chrono::milliseconds quiet)
 {
     uint64_t last = records_;
@@ -160,6 +172,61 @@ void LiveAgent::settle(std::chrono::milliseconds quiet)
             return;
         last = records_;
     }
+}
+
+std::string read_file(const std::string& path)
+{
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+pid_t spawn(const std::vector<std::string>& argv, const std::string& out_path, const std::string& err_path)
+{
+    std::vector<char*> args;
+    for (const auto& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+            _exit(126);
+        execv(args[0], args.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+int wait_exit(pid_t pid, std::chrono::milliseconds timeout)
+{
+    auto end = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > end) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return -1;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+Captured capture(const std::vector<std::string>& argv)
+{
+    char out[] = "/tmp/tripline-test-out-XXXXXX", err[] = "/tmp/tripline-test-err-XXXXXX";
+    close(mkstemp(out));
+    close(mkstemp(err));
+    Captured c;
+    c.status = wait_exit(spawn(argv, out, err), std::chrono::seconds(60));
+    c.out = read_file(out);
+    c.err = read_file(err);
+    unlink(out);
+    unlink(err);
+    return c;
 }
 
 int run_program(const std::vector<std::string>& argv, pid_t* pid_out)

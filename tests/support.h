@@ -63,6 +63,7 @@ public:
                                         std::chrono::milliseconds timeout = std::chrono::seconds(5));
     std::vector<SeenAlert> alerts();
     size_t records_from(uint32_t tgid);
+    size_t records_with_parent(uint32_t ppid);
     // lets the consumer catch up with everything the kernel sent so far
     void settle(std::chrono::milliseconds quiet = std::chrono::milliseconds(300));
     tripline::Agent& agent() { return *agent_; }
@@ -74,8 +75,20 @@ private:
     std::mutex mutex_;
     std::vector<SeenAlert> alerts_;
     std::map<uint32_t, size_t> records_by_tgid_;
+    std::map<uint32_t, size_t> records_by_ppid_;
     std::atomic<uint64_t> records_{0};
 };
+
+struct Captured {
+    int status = -1;  // exit status, or -1 if killed
+    std::string out, err;
+};
+// runs a program to completion with stdout and stderr captured
+Captured capture(const std::vector<std::string>& argv);
+// starts a program with stdout and stderr going to files; returns its pid
+pid_t spawn(const std::vector<std::string>& argv, const std::string& out_path, const std::string& err_path);
+int wait_exit(pid_t pid, std::chrono::milliseconds timeout = std::chrono::seconds(20));
+std::string read_file(const std::string& path);
 
 // fork + execv without a shell; returns the exit status (or -1)
 int run_program(const std::vector<std::string>& argv, pid_t* pid_out = nullptr);

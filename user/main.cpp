@@ -154,7 +154,8 @@ int main(int argc, char** argv)
 
     std::vector<std::string> paths;
     auto add_rules = [&](CLI::App* sub) {
-        sub->add_option("-r,--rules", paths, "rule file or directory (repeatable; default: rules/ beside the binary)");
+        sub->add_option("-r,--rules", paths, "rule file or directory (repeatable; default: rules/ beside the binary)")
+            ->allow_extra_args(false);  // one path per -r, so positional arguments stay positional
     };
 
     AgentOptions opts;
