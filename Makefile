@@ -3,7 +3,6 @@
 #   make            build build/tripline and build/tripline_tests
 #   make run        install what is missing, build, run the agent on rules/
 #   make test       install what is missing, build, run every test
-#   make bench      the side-by-side benchmark (see scripts/bench)
 #
 # The BPF pipeline follows libbpf-bootstrap: clang -target bpf per unit,
 # `bpftool gen object` to link them, `bpftool gen skeleton` for userspace.
@@ -17,6 +16,7 @@ CLANG ?= clang
 BPFTOOL ?= bpftool
 CXX ?= g++
 V ?= 0
+JOBS ?= $(shell nproc)
 
 ifeq ($(V),1)
 Q :=
@@ -48,23 +48,19 @@ USER_OBJS := $(patsubst %.cpp,$(OUT)/%.o,$(USER_SRCS))
 TEST_OBJS := $(patsubst %.cpp,$(OUT)/%.o,$(TEST_SRCS))
 TEST_PROGS := $(patsubst tests/progs/%.c,$(OUT)/tests/progs/%,$(wildcard tests/progs/*.c))
 
-.PHONY: all setup run test bench clean
+.PHONY: all setup run test clean
 all: $(OUT)/tripline $(OUT)/tripline_tests $(TEST_PROGS)
 
 setup:
 	$(Q)scripts/setup
 
 run: setup
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all
 	$(OUT)/tripline run -r rules/
 
 test: setup
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all
 	$(Q)scripts/run_tests
-
-bench: setup
-	$(Q)$(MAKE) --no-print-directory all
-	$(Q)scripts/bench
 
 clean:
 	rm -rf $(OUT)

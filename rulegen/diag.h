@@ -18,7 +18,7 @@ struct Loc {
 
 enum class Severity { Error, Warning };
 
-// Stable codes. Keep in sync with docs/diagnostics.md.
+// Stable codes, documented in docs/diagnostics.md.
 enum class Code {
     YamlSyntax,        // the file is not valid YAML
     YamlShape,         // valid YAML, but not a list of rule/macro/list items

@@ -86,6 +86,11 @@ Token Lexer::next()
     if (c == '"' || c == '\'')
         return quoted(c);
     // anything else is a stray bare word: let the parser say what it expected
+    return word(begin);
+}
+
+Token Lexer::word(size_t begin)
+{
     while (pos_ < s_.size() && !std::isspace(static_cast<unsigned char>(s_[pos_])) && s_[pos_] != '(' &&
            s_[pos_] != ')' && s_[pos_] != ',')
         pos_++;
@@ -109,10 +114,7 @@ Token Lexer::next_value()
     }
     if (c == '"' || c == '\'')
         return quoted(c);
-    while (pos_ < s_.size() && !std::isspace(static_cast<unsigned char>(s_[pos_])) && s_[pos_] != '(' &&
-           s_[pos_] != ')' && s_[pos_] != ',')
-        pos_++;
-    return Token{Token::Kind::Word, s_.substr(begin, pos_ - begin), begin, pos_};
+    return word(begin);
 }
 
 }  // namespace tripline

@@ -26,6 +26,7 @@ public:
 private:
     void skip_space();
     Token quoted(char quote);
+    Token word(size_t begin);  // up to a space, a parenthesis or a comma
 
     std::string s_;  // owned: a lexer may outlive the text it was given
     size_t pos_ = 0;

@@ -50,41 +50,27 @@ private:
         return t.kind == Token::Kind::Ident && t.text == kw;
     }
 
-    std::optional<Expr> parse_or(int depth)
-    {
-        auto left = parse_and(depth);
-        if (!left)
-            return std::nullopt;
-        if (!is_keyword(lex_.peek(), "or"))
-            return left;
-        Expr e;
-        e.kind = Expr::Kind::Or;
-        e.loc = left->loc;
-        e.kids.push_back(std::move(*left));
-        while (is_keyword(lex_.peek(), "or")) {
-            lex_.next();
-            auto right = parse_and(depth);
-            if (!right)
-                return std::nullopt;
-            e.kids.push_back(std::move(*right));
-        }
-        return e;
-    }
+    std::optional<Expr> parse_or(int depth) { return parse_chain(depth, Expr::Kind::Or); }
+    std::optional<Expr> parse_and(int depth) { return parse_chain(depth, Expr::Kind::And); }
 
-    std::optional<Expr> parse_and(int depth)
+    // operand ('or' operand)*, or operand ('and' operand)*
+    std::optional<Expr> parse_chain(int depth, Expr::Kind kind)
     {
-        auto left = parse_not(depth);
+        const bool is_or = kind == Expr::Kind::Or;
+        const char* keyword = is_or ? "or" : "and";
+        auto operand = [&]() { return is_or ? parse_and(depth) : parse_not(depth); };
+        auto left = operand();
         if (!left)
             return std::nullopt;
-        if (!is_keyword(lex_.peek(), "and"))
+        if (!is_keyword(lex_.peek(), keyword))
             return left;
         Expr e;
-        e.kind = Expr::Kind::And;
+        e.kind = kind;
         e.loc = left->loc;
         e.kids.push_back(std::move(*left));
-        while (is_keyword(lex_.peek(), "and")) {
+        while (is_keyword(lex_.peek(), keyword)) {
             lex_.next();
-            auto right = parse_not(depth);
+            auto right = operand();
             if (!right)
                 return std::nullopt;
             e.kids.push_back(std::move(*right));

@@ -229,6 +229,16 @@ Captured capture(const std::vector<std::string>& argv)
     return c;
 }
 
+namespace {
+int exit_status(pid_t pid)
+{
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) < 0)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+}  // namespace
+
 int run_program(const std::vector<std::string>& argv, pid_t* pid_out)
 {
     std::vector<char*> args;
@@ -242,10 +252,7 @@ int run_program(const std::vector<std::string>& argv, pid_t* pid_out)
     }
     if (pid_out)
         *pid_out = pid;
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) < 0)
-        return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return exit_status(pid);
 }
 
 int run_child(const std::function<int()>& body, pid_t* pid_out)
@@ -255,10 +262,7 @@ int run_child(const std::function<int()>& body, pid_t* pid_out)
         _exit(body());
     if (pid_out)
         *pid_out = pid;
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) < 0)
-        return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return exit_status(pid);
 }
 
 }  // namespace tltest
