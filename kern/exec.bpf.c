@@ -17,12 +17,16 @@ int BPF_PROG(exec_event, struct task_struct *p, pid_t old_pid, struct linux_binp
 {
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(p);
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 evt_type = syscall_evt_type(syscall_nr(regs));
 	struct tl_scratch *s;
 	struct tl_proc *proc;
 
 	if (tgid == self_tgid)
 		return 0;
-	s = class_begin(TL_CLASS_EXEC, syscall_evt_type(syscall_nr(regs)), 0);
+	/* an exec all the same, whatever the number (an ia32 execve is 11) */
+	if (evt_type != TL_EVT_EXECVEAT)
+		evt_type = TL_EVT_EXECVE;
+	s = class_begin(TL_CLASS_EXEC, evt_type, 0);
 	if (!s) {
 		/* no exec rules: still forget the old image's cached facts */
 		bpf_map_delete_elem(&processes, &tgid);
