@@ -19,6 +19,8 @@ std::string to_string(const Operand& o)
         }
         return s + "\"";
     }
+    case Operand::Kind::Field:
+        return "val(" + o.text + ")";
     case Operand::Kind::List: {
         std::string s = "(";
         for (size_t i = 0; i < o.items.size(); i++)
@@ -54,6 +56,8 @@ std::string to_string(const Expr& e)
         std::string s = e.field;
         if (!e.arg.empty())
             s += "[" + e.arg + "]";
+        for (const auto& t : e.transformers)
+            s = t + "(" + s + ")";
         s += " " + e.op;
         if (e.rhs.kind != Operand::Kind::None)
             s += " " + to_string(e.rhs);

@@ -14,7 +14,7 @@ namespace tripline {
 // A value on the right of an operator: a bare word, a quoted string, or a
 // parenthesised list of those (list names among them are expanded later).
 struct Operand {
-    enum class Kind { None, Word, Quoted, List } kind = Kind::None;
+    enum class Kind { None, Word, Quoted, List, Field } kind = Kind::None;  // Field: val(field)
     std::string text;
     std::vector<Operand> items;
     Loc loc;
@@ -28,6 +28,7 @@ struct Expr {
     // Compare
     std::string field;  // "proc.name"
     std::string arg;    // "2" for proc.aname[2]
+    std::vector<std::string> transformers;  // tolower(b64(x)): {"b64", "tolower"}, innermost first
     std::string op;     // "=", "in", "exists", ...
     Operand rhs;
     int pred = -1;      // set by type checking: index into the ruleset's predicates

@@ -23,7 +23,10 @@ bool eval_condition(const Expr& e, const std::vector<Pred>& preds, const Event& 
         return false;
     case Expr::Kind::Compare: {
         const Pred& p = preds.at(static_cast<size_t>(e.pred));
-        return eval_pred(p, field_value(ev, p.field, ctx));
+        std::optional<Value> other;
+        if (p.other)
+            other = field_value(ev, *p.other, ctx);
+        return eval_pred(p, transform(p.transformers, field_value(ev, p.field, ctx)), other);
     }
     case Expr::Kind::MacroRef: break;  // expanded before evaluation
     }

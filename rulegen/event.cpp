@@ -129,8 +129,9 @@ std::pair<std::string, std::string> split_path(const std::string& p)
 
 }  // namespace
 
-std::optional<Value> field_value(const Event& e, FieldId id, const Context& ctx)
+std::optional<Value> field_value(const Event& e, const FieldRef& ref, const Context& ctx)
 {
+    const FieldId id = ref.id;
     const tl_event& r = e.rec;
     const bool open = r.class_id == TL_CLASS_OPEN, conn = r.class_id == TL_CLASS_CONNECT;
     const bool has_parent = !(r.flags & TL_EF_NO_PARENT);

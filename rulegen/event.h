@@ -37,7 +37,11 @@ struct Context {
     std::function<std::string(uint32_t uid)> user_name;  // "" when unknown
 };
 
-std::optional<Value> field_value(const Event& e, FieldId id, const Context& ctx);
+std::optional<Value> field_value(const Event& e, const FieldRef& f, const Context& ctx);
+inline std::optional<Value> field_value(const Event& e, FieldId id, const Context& ctx)
+{
+    return field_value(e, FieldRef{id, ""}, ctx);
+}
 
 std::string argv0(const Event& e);
 std::string args_joined(const Event& e);  // argv[1..], space separated

@@ -4,6 +4,7 @@
 #include "rulegen/fields.h"
 
 #include <map>
+#include <optional>
 
 #include "rulegen/abi_names.h"
 
@@ -87,6 +88,61 @@ const FieldInfo* find_field(const std::string& name)
 }
 
 const FieldInfo& field_info(FieldId id) { return all_fields().at(static_cast<size_t>(id)); }
+
+std::string FieldRef::text() const
+{
+    const FieldInfo& f = field_info(id);
+    if (arg.empty())
+        return f.name;
+    if (f.arg == ArgKind::ArgName)
+        return std::string(f.name) + "." + arg;
+    return std::string(f.name) + "[" + arg + "]";
+}
+
+bool is_list(const FieldRef& f) { return f.arg.empty() && field_info(f.id).list; }
+
+std::optional<FieldRef> resolve_field(const std::string& name, const std::string& arg, std::string* why)
+{
+    auto fail = [&](std::string w) -> std::optional<FieldRef> {
+        if (why)
+            *why = std::move(w);
+        return std::nullopt;
+    };
+    const FieldInfo* f = find_field(name);
+    std::string dotted;
+    if (!f && name.rfind("evt.arg.", 0) == 0) {  // evt.arg.NAME
+        f = find_field("evt.arg");
+        dotted = name.substr(8);
+    }
+    if (!f)
+        return fail("unknown field '" + name + "'");
+    FieldRef ref{f->id, dotted.empty() ? arg : dotted};
+    switch (f->arg) {
+    case ArgKind::None:
+        if (!arg.empty())
+            return fail("field '" + name + "' takes no argument ('[" + arg + "]')");
+        break;
+    case ArgKind::Index:
+        if (arg.empty() && !f->list)
+            return fail("field '" + name + "' needs an index: " + name + "[1]");
+        if (!arg.empty() && (arg.find_first_not_of("0123456789") != std::string::npos))
+            return fail("the index of '" + name + "' must be a number, not '" + arg + "'");
+        break;
+    case ArgKind::Key:
+        if (arg.empty())
+            return fail("field '" + name + "' needs a key: " + name + "[NAME]");
+        break;
+    case ArgKind::ArgName:
+        if (!dotted.empty() && !arg.empty())
+            return fail("field '" + name + "' takes no index");
+        if (ref.arg.empty())
+            return fail("'evt.arg' needs an argument name: evt.arg.flags, or an index: evt.arg[0]");
+        break;
+    }
+    return ref;
+}
+
+Lowered lowering(const FieldRef& f, uint32_t class_id) { return lowering(f.id, class_id); }
 
 Lowered lowering(FieldId id, uint32_t c)
 {

@@ -25,12 +25,35 @@ enum class FieldId : uint8_t {
     Count
 };
 
+// What may follow a field's name.
+enum class ArgKind {
+    None,      // proc.name
+    Index,     // proc.aname[2]: a number; without it, some fields are lists (FieldInfo::list)
+    Key,       // proc.env[HOME]
+    ArgName,   // evt.arg.flags or evt.arg[0]
+};
+
 struct FieldInfo {
     FieldId id;
     const char* name;
     FieldType type;
     const char* desc;
+    ArgKind arg = ArgKind::None;
+    bool list = false;  // without an index, the field is every element (proc.aname: all ancestors)
 };
+
+// A field as a condition or an output names it: the catalog entry and its argument.
+struct FieldRef {
+    FieldId id = FieldId::EvtType;
+    std::string arg;  // "2", "HOME", "flags"; empty when none
+    std::string text() const;  // "proc.aname[2]", "evt.arg.flags"
+    bool operator==(const FieldRef&) const = default;
+    auto operator<=>(const FieldRef&) const = default;
+};
+
+// "proc.aname" + "2", or "evt.arg.flags" + "": the reference, or why not
+std::optional<FieldRef> resolve_field(const std::string& name, const std::string& arg, std::string* why);
+bool is_list(const FieldRef& f);  // extracts several values
 
 // How the kernel sees a field in one event class.
 enum class Lowering {
@@ -53,6 +76,7 @@ const FieldInfo* find_field(const std::string& name);
 const FieldInfo& field_info(FieldId id);
 const std::vector<FieldInfo>& all_fields();
 Lowered lowering(FieldId id, uint32_t class_id);
+Lowered lowering(const FieldRef& f, uint32_t class_id);
 
 // For Small fields: the field's value when the kernel's small value is `v`;
 // nullopt when the event has no value (absent).

@@ -7,9 +7,9 @@
 
 namespace tripline {
 
-std::vector<FieldId> OutputTemplate::fields() const
+std::vector<FieldRef> OutputTemplate::fields() const
 {
-    std::vector<FieldId> out;
+    std::vector<FieldRef> out;
     for (const auto& p : pieces)
         if (p.field && std::find(out.begin(), out.end(), *p.field) == out.end())
             out.push_back(*p.field);
@@ -35,17 +35,26 @@ std::optional<OutputTemplate> parse_output(const Text& text, Diagnostics& diags)
             i++;
         std::string name = s.substr(start, i - start);
         // a sentence may end right after a field: "%fd.name."
-        while (!name.empty() && name.back() == '.' && !find_field(name)) {
+        while (!name.empty() && name.back() == '.') {
             name.pop_back();
             i--;
         }
-        const FieldInfo* f = find_field(name);
+        std::string arg;
+        if (i < s.size() && s[i] == '[') {
+            size_t close = s.find(']', i);
+            if (close != std::string::npos) {
+                arg = s.substr(i + 1, close - i - 1);
+                i = close + 1;
+            }
+        }
+        std::string why;
+        auto f = resolve_field(name, arg, &why);
         if (!f) {
-            diags.error(Code::BadOutput, text.at(start - 1), "unknown field '%" + name + "' in output");
+            diags.error(Code::BadOutput, text.at(start - 1), why + " in output");
             ok = false;
             continue;
         }
-        t.pieces.push_back({literal, f->id});
+        t.pieces.push_back({literal, *f});
         literal.clear();
     }
     if (!literal.empty())

@@ -5,8 +5,10 @@
 //   or      := and ('or' and)*
 //   and     := not ('and' not)*
 //   not     := 'not' not | primary
-//   primary := '(' or ')' | field op value | field 'exists' | macro
-//   value   := word | "quoted" | '(' [value (',' value)*] ')'
+//   primary := '(' or ')' | check | macro
+//   check   := operand op value | operand 'exists'
+//   operand := field | transformer '(' operand ')'
+//   value   := word | "quoted" | 'val' '(' field ')' | '(' [value (',' value)*] ')'
 #include "rulegen/parser.h"
 
 #include "rulegen/lexer.h"
@@ -133,14 +135,50 @@ private:
         }
     }
 
-    std::optional<Expr> parse_check(const Token& ident)
+    static bool is_transformer(const std::string& s)
+    {
+        return s == "tolower" || s == "toupper" || s == "b64" || s == "basename" || s == "len";
+    }
+
+    // tolower(basename(fd.name)): the transformers, innermost first, and the field
+    std::optional<Token> parse_operand(const Token& ident, std::vector<std::string>& transformers, int depth)
+    {
+        if (!is_transformer(ident.text) || lex_.peek().kind != Token::Kind::LParen)
+            return ident;
+        if (depth > kMaxNesting) {
+            fail(ident.begin, "transformers nested too deeply");
+            return std::nullopt;
+        }
+        lex_.next();
+        Token inner = lex_.next();
+        if (inner.kind != Token::Kind::Ident) {
+            fail(inner.begin, "expected a field inside " + ident.text + "(...)");
+            return std::nullopt;
+        }
+        auto field = parse_operand(inner, transformers, depth + 1);
+        if (!field)
+            return std::nullopt;
+        Token close = lex_.next();
+        if (close.kind != Token::Kind::RParen) {
+            fail(close.begin, "expected ')' to close " + ident.text + "(");
+            return std::nullopt;
+        }
+        transformers.push_back(ident.text);
+        return field;
+    }
+
+    std::optional<Expr> parse_check(const Token& first)
     {
         Expr e;
-        e.loc = at(ident.begin);
+        e.loc = at(first.begin);
+        auto operand = parse_operand(first, e.transformers, 0);
+        if (!operand)
+            return std::nullopt;
+        const Token& ident = *operand;
         Token op = lex_.peek();
         bool is_op = op.kind == Token::Kind::Op || (op.kind == Token::Kind::Ident && is_word_operator(op.text));
         if (!is_op) {
-            if (ident.text.find('.') != std::string::npos) {
+            if (ident.text.find('.') != std::string::npos || !e.transformers.empty()) {
                 fail(op.begin, "field '" + ident.text + "' needs an operator",
                      "for example: " + ident.text + " = value, " + ident.text + " in (a, b), " +
                          ident.text + " exists");
@@ -173,6 +211,8 @@ private:
         o.loc = at(v.begin);
         switch (v.kind) {
         case Token::Kind::Word:
+            if (v.text == "val" && lex_.peek().kind == Token::Kind::LParen)
+                return parse_val(v);
             o.kind = Operand::Kind::Word;
             o.text = v.text;
             return o;
@@ -193,6 +233,23 @@ private:
         fail(v.begin, v.kind == Token::Kind::End ? "expected a value after '" + after.text + "'"
                                                  : "expected a value after '" + after.text + "' but found '" + v.text + "'");
         return std::nullopt;
+    }
+
+    // val(field): compare with another field of the same event
+    std::optional<Operand> parse_val(const Token& val)
+    {
+        lex_.next();
+        Token field = lex_.next();
+        Token close = lex_.next();
+        if (field.kind != Token::Kind::Ident || close.kind != Token::Kind::RParen) {
+            fail(field.begin, "expected val(field)");
+            return std::nullopt;
+        }
+        Operand o;
+        o.kind = Operand::Kind::Field;
+        o.text = field.text;
+        o.loc = at(val.begin);
+        return o;
     }
 
     std::optional<Operand> parse_list(const Token& open)

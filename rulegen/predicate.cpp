@@ -1,6 +1,9 @@
 // Predicates; see predicate.h.
 #include "rulegen/predicate.h"
 
+#include <fnmatch.h>
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -17,10 +20,17 @@ const char* op_name(Op op)
     case Op::Gt: return ">";
     case Op::Ge: return ">=";
     case Op::In: return "in";
+    case Op::Intersects: return "intersects";
+    case Op::Pmatch: return "pmatch";
     case Op::Contains: return "contains";
     case Op::Icontains: return "icontains";
+    case Op::Bcontains: return "bcontains";
     case Op::Startswith: return "startswith";
+    case Op::Bstartswith: return "bstartswith";
     case Op::Endswith: return "endswith";
+    case Op::Glob: return "glob";
+    case Op::Iglob: return "iglob";
+    case Op::Regex: return "regex";
     case Op::Exists: return "exists";
     }
     return "?";
@@ -28,22 +38,49 @@ const char* op_name(Op op)
 
 std::optional<Op> parse_op(const std::string& s)
 {
-    static const std::map<std::string, Op> ops = {
-        {"=", Op::Eq},          {"!=", Op::Ne},         {"<", Op::Lt},
-        {"<=", Op::Le},         {">", Op::Gt},          {">=", Op::Ge},
-        {"in", Op::In},         {"contains", Op::Contains}, {"icontains", Op::Icontains},
-        {"startswith", Op::Startswith}, {"endswith", Op::Endswith}, {"exists", Op::Exists}};
+    static const std::map<std::string, Op> ops = [] {
+        std::map<std::string, Op> m;
+        for (int i = 0; i <= static_cast<int>(Op::Exists); i++)
+            m[op_name(static_cast<Op>(i))] = static_cast<Op>(i);
+        m["=="] = Op::Eq;
+        return m;
+    }();
     auto it = ops.find(s);
     if (it == ops.end())
         return std::nullopt;
     return it->second;
 }
 
+const char* transformer_name(Transformer t)
+{
+    switch (t) {
+    case Transformer::Tolower: return "tolower";
+    case Transformer::Toupper: return "toupper";
+    case Transformer::B64: return "b64";
+    case Transformer::Basename: return "basename";
+    case Transformer::Len: return "len";
+    }
+    return "?";
+}
+
+std::optional<Transformer> parse_transformer(const std::string& s)
+{
+    for (int i = 0; i <= static_cast<int>(Transformer::Len); i++)
+        if (s == transformer_name(static_cast<Transformer>(i)))
+            return static_cast<Transformer>(i);
+    return std::nullopt;
+}
+
 std::string Pred::text() const
 {
-    std::string s = std::string(field_info(field).name) + " " + op_name(op);
+    std::string lhs = field.text();
+    for (Transformer t : transformers)
+        lhs = std::string(transformer_name(t)) + "(" + lhs + ")";
+    std::string s = lhs + " " + op_name(op);
     if (op == Op::Exists)
         return s;
+    if (other)
+        return s + " val(" + other->text() + ")";
     auto quote = [](const Value& v) {
         std::string t = format_value(v);
         bool plain = !t.empty() && std::none_of(t.begin(), t.end(), [](char c) {
@@ -56,13 +93,21 @@ std::string Pred::text() const
             q += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
         return q + "\"";
     };
-    if (op == Op::In) {
+    if (op == Op::In || op == Op::Intersects || op == Op::Pmatch) {
         s += " (";
         for (size_t i = 0; i < values.size(); i++)
             s += (i ? ", " : "") + quote(values[i]);
         return s + ")";
     }
     return s + " " + (values.empty() ? std::string() : quote(values[0]));
+}
+
+FieldType value_type(const Pred& p)
+{
+    FieldType t = field_info(p.field.id).type;
+    for (Transformer x : p.transformers)
+        t = x == Transformer::Len ? FieldType::Int : FieldType::String;
+    return t;
 }
 
 namespace {
@@ -73,60 +118,186 @@ std::string lower(std::string s)
     return s;
 }
 
+std::string upper(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+    return s;
+}
+
+std::optional<std::string> b64_decode(const std::string& in)
+{
+    static const std::string chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (char c : in) {
+        if (c == '=')
+            break;
+        auto pos = chars.find(c);
+        if (pos == std::string::npos)
+            return std::nullopt;
+        acc = (acc << 6) | static_cast<uint32_t>(pos);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += static_cast<char>((acc >> bits) & 0xff);
+        }
+    }
+    return out;
+}
+
+std::string basename_of(const std::string& p)
+{
+    auto slash = p.rfind('/');
+    return slash == std::string::npos ? p : p.substr(slash + 1);
+}
+
 bool equal(const Value& field, const Value& constant)
 {
     // addresses and networks: the constant is a network, the value an address
     if (const auto* net = std::get_if<IpNet>(&constant)) {
         if (const auto* a = std::get_if<IpAddr>(&field))
             return net->contains(*a);
+        if (const auto* n = std::get_if<IpNet>(&field))
+            return net->contains(n->addr);
         return false;
     }
     return field == constant;
 }
 
-}  // namespace
-
-bool eval_pred(const Pred& p, const std::optional<Value>& v)
+// one scalar value against the predicate's constants
+bool scalar(const Pred& p, const Value& v, const std::optional<Value>& other)
 {
-    if (!v)
-        return false;
+    auto first = [&]() -> const Value& { return other ? *other : p.values.at(0); };
     switch (p.op) {
     case Op::Exists:
         return true;
     case Op::Eq:
-        return equal(*v, p.values.at(0));
+        return equal(v, first());
     case Op::Ne:
-        return !equal(*v, p.values.at(0));
+        return !equal(v, first());
     case Op::In:
-        return std::any_of(p.values.begin(), p.values.end(), [&](const Value& c) { return equal(*v, c); });
+    case Op::Intersects:
+        return std::any_of(p.values.begin(), p.values.end(), [&](const Value& c) { return equal(v, c); });
     case Op::Lt:
     case Op::Le:
     case Op::Gt:
     case Op::Ge: {
-        const auto* a = std::get_if<int64_t>(&*v);
-        const auto* b = std::get_if<int64_t>(&p.values.at(0));
+        const auto* a = std::get_if<int64_t>(&v);
+        const auto* b = std::get_if<int64_t>(&first());
         if (!a || !b)
             return false;
         return p.op == Op::Lt ? *a < *b : p.op == Op::Le ? *a <= *b : p.op == Op::Gt ? *a > *b : *a >= *b;
     }
+    case Op::Pmatch: {
+        const auto* s = std::get_if<std::string>(&v);
+        return s && std::any_of(p.values.begin(), p.values.end(), [&](const Value& c) {
+                   return path_under(*s, std::get<std::string>(c));
+               });
+    }
+    default:
+        break;
+    }
+    const auto* s = std::get_if<std::string>(&v);
+    const auto* c = std::get_if<std::string>(&first());
+    if (!s || !c)
+        return false;
+    switch (p.op) {
     case Op::Contains:
+    case Op::Bcontains:
+        return s->find(*c) != std::string::npos;
     case Op::Icontains:
+        return lower(*s).find(lower(*c)) != std::string::npos;
     case Op::Startswith:
-    case Op::Endswith: {
-        const auto* s = std::get_if<std::string>(&*v);
-        const auto* c = std::get_if<std::string>(&p.values.at(0));
-        if (!s || !c)
-            return false;
-        if (p.op == Op::Contains)
-            return s->find(*c) != std::string::npos;
-        if (p.op == Op::Icontains)
-            return lower(*s).find(lower(*c)) != std::string::npos;
-        if (p.op == Op::Startswith)
-            return s->compare(0, c->size(), *c) == 0;
+    case Op::Bstartswith:
+        return s->compare(0, c->size(), *c) == 0;
+    case Op::Endswith:
         return s->size() >= c->size() && s->compare(s->size() - c->size(), c->size(), *c) == 0;
+    case Op::Glob:
+        return fnmatch(c->c_str(), s->c_str(), 0) == 0;
+    case Op::Iglob:
+        return fnmatch(c->c_str(), s->c_str(), FNM_CASEFOLD) == 0;
+    case Op::Regex:
+        return p.regex && re2::RE2::PartialMatch(*s, *p.regex);
+    default:
+        return false;
     }
+}
+
+}  // namespace
+
+std::optional<Value> transform(const std::vector<Transformer>& ts, std::optional<Value> v)
+{
+    for (Transformer t : ts) {
+        if (!v)
+            return v;
+        if (t == Transformer::Len) {
+            if (const auto* s = std::get_if<std::string>(&*v))
+                v = Value{static_cast<int64_t>(s->size())};
+            else if (const auto* l = std::get_if<StrList>(&*v))
+                v = Value{static_cast<int64_t>(l->size())};
+            else
+                return std::nullopt;
+            continue;
+        }
+        if (auto* l = std::get_if<StrList>(&*v)) {
+            for (auto& s : *l)
+                s = t == Transformer::Tolower ? lower(s) : t == Transformer::Toupper ? upper(s) : t == Transformer::Basename ? basename_of(s) : b64_decode(s).value_or("");
+            continue;
+        }
+        const auto* s = std::get_if<std::string>(&*v);
+        if (!s)
+            v = Value{format_value(*v)};
+        std::string str = std::get<std::string>(*v);
+        switch (t) {
+        case Transformer::Tolower: v = Value{lower(str)}; break;
+        case Transformer::Toupper: v = Value{upper(str)}; break;
+        case Transformer::Basename: v = Value{basename_of(str)}; break;
+        case Transformer::B64: {
+            auto d = b64_decode(str);
+            if (!d)
+                return std::nullopt;
+            v = Value{*d};
+            break;
+        }
+        case Transformer::Len: break;
+        }
     }
-    return false;
+    return v;
+}
+
+bool path_under(const std::string& path, const std::string& prefix)
+{
+    std::string pre = prefix;
+    while (pre.size() > 1 && pre.back() == '/')
+        pre.pop_back();
+    if (path.compare(0, pre.size(), pre) != 0)
+        return false;
+    return path.size() == pre.size() || pre == "/" || path[pre.size()] == '/';
+}
+
+bool eval_pred(const Pred& p, const std::optional<Value>& v, const std::optional<Value>& other)
+{
+    if (!v || (p.other && !other))
+        return false;
+    if (const auto* list = std::get_if<StrList>(&*v)) {
+        // a field with several values
+        switch (p.op) {
+        case Op::Exists:
+            return true;
+        case Op::In:  // every value is one of the constants
+            return !list->empty() && std::all_of(list->begin(), list->end(), [&](const std::string& s) {
+                return scalar(p, Value{s}, other);
+            });
+        case Op::Ne:  // no value equals
+            return std::none_of(list->begin(), list->end(), [&](const std::string& s) {
+                return equal(Value{s}, other ? *other : p.values.at(0));
+            });
+        default:  // some value satisfies
+            return std::any_of(list->begin(), list->end(), [&](const std::string& s) { return scalar(p, Value{s}, other); });
+        }
+    }
+    return scalar(p, *v, other);
 }
 
 }  // namespace tripline

@@ -18,10 +18,10 @@ namespace tripline {
 struct OutputTemplate {
     struct Piece {
         std::string literal;
-        std::optional<FieldId> field;
+        std::optional<FieldRef> field;
     };
     std::vector<Piece> pieces;
-    std::vector<FieldId> fields() const;  // distinct, in order of appearance
+    std::vector<FieldRef> fields() const;  // distinct, in order of appearance
 };
 
 // Parses "%field" references; an unknown field is an error at its position.

@@ -17,15 +17,21 @@ std::optional<bool> decided(const Pred& p, uint32_t class_id)
     Lowered l = lowering(p.field, class_id);
     if (l.how == Lowering::Absent)
         return false;
+    if (p.other) {
+        Lowered o = lowering(*p.other, class_id);
+        if (o.how == Lowering::Absent)
+            return false;
+        return std::nullopt;
+    }
     if (l.how == Lowering::Constant)
-        return eval_pred(p, constant_value(p.field, class_id));
-    if (p.field != FieldId::EvtType)
+        return eval_pred(p, transform(p.transformers, constant_value(p.field.id, class_id)));
+    if (p.field.id != FieldId::EvtType)
         return std::nullopt;
     bool any = false, all = true;
     for (uint32_t t = 1; t < TL_EVT_COUNT; t++) {
         if (evt_type_class(t) != class_id)
             continue;
-        bool v = eval_pred(p, small_value(FieldId::EvtType, t));
+        bool v = eval_pred(p, transform(p.transformers, small_value(FieldId::EvtType, t)));
         any = any || v;
         all = all && v;
     }

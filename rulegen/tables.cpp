@@ -28,14 +28,21 @@ namespace tripline {
 
 int view_of(const Pred& p, uint32_t class_id)
 {
+    if (!p.kernel_plain() || is_list(p.field))
+        return TL_VIEW_USERSPACE;
     Lowered l = lowering(p.field, class_id);
     switch (l.how) {
     case Lowering::Str: {
-        if (p.op == Op::Contains || p.op == Op::Icontains)
+        switch (p.op) {
+        case Op::Eq: case Op::Ne: case Op::In: case Op::Intersects: case Op::Startswith:
+        case Op::Endswith: case Op::Pmatch: case Op::Exists:
+            break;
+        default:  // substrings, globs, regular expressions, bytes
             return TL_VIEW_USERSPACE;
+        }
         // a value the kernel could never look up whole stays in userspace
         for (const auto& v : p.values)
-            if (std::get<std::string>(v).size() > TL_STR_KEY_MAX - 2)
+            if (std::get<std::string>(v).size() > TL_STR_KEY_MAX - 3)
                 return TL_VIEW_USERSPACE;
         return p.op == Op::Endswith ? l.view + 1 : l.view;
     }
@@ -253,7 +260,7 @@ private:
         for (uint32_t value = 0; value < 256; value++) {
             auto pair = cell(vt, [&](int p) {
                 const Pred& pred = preds_.at(p);
-                return eval_pred(pred, small_value(pred.field, value)) ? Tri::T : Tri::F;
+                return eval_pred(pred, small_value(pred.field.id, value)) ? Tri::T : Tri::F;
             });
             out_.small.push_back(SmallEntry{static_cast<uint8_t>(v), static_cast<uint8_t>(value), pair});
         }
@@ -275,6 +282,15 @@ private:
         const bool reversed = view & 1;
         for (const auto& v : p.values) {
             std::string s = std::get<std::string>(v);
+            if (p.op == Op::Pmatch) {
+                // the path itself, and everything below it
+                while (s.size() > 1 && s.back() == '/')
+                    s.pop_back();
+                keys.push_back(BitKey{s + '\0', static_cast<uint32_t>(8 * (s.size() + 1))});
+                std::string below = s == "/" ? s : s + "/";
+                keys.push_back(BitKey{below, static_cast<uint32_t>(8 * below.size())});
+                continue;
+            }
             if (reversed)
                 std::reverse(s.begin(), s.end());
             else if (p.op != Op::Startswith)
@@ -336,7 +352,7 @@ private:
         std::set<int64_t> points, bounds;
         for (int p : vt.preds) {
             const Pred& pred = preds_.at(p);
-            if (pred.field == FieldId::EvtRes) {
+            if (pred.field.id == FieldId::EvtRes) {
                 has_res = true;
                 continue;
             }
@@ -359,7 +375,7 @@ private:
         auto truth_at = [&](int64_t x, bool is_point) {
             return [&, x, is_point](int p) {
                 const Pred& pred = preds_.at(p);
-                if (pred.field == FieldId::EvtRes) {
+                if (pred.field.id == FieldId::EvtRes) {
                     if (!is_point && x < 0)
                         return Tri::U;  // an error without a name: tripline prints the number
                     return eval_pred(pred, Value{evt_res_string(x)}) ? Tri::T : Tri::F;

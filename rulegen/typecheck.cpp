@@ -2,7 +2,10 @@
 // Consumes an expanded condition; binds every comparison to a catalog field,
 // checks the operator against the field's type, parses the constants, and
 // interns the result as a predicate (Expr::pred). Tested by tests/test_typecheck.cpp.
+#include <re2/re2.h>
+
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "rulegen/abi_names.h"
@@ -62,14 +65,36 @@ bool op_fits(Op op, FieldType t)
         return op != Op::Lt && op != Op::Le && op != Op::Gt && op != Op::Ge;
     case FieldType::Int:
         return op == Op::Eq || op == Op::Ne || op == Op::Lt || op == Op::Le || op == Op::Gt || op == Op::Ge ||
-               op == Op::In || op == Op::Exists;
+               op == Op::In || op == Op::Intersects || op == Op::Exists;
     case FieldType::Ip:
     case FieldType::Net:
-        return op == Op::Eq || op == Op::Ne || op == Op::In || op == Op::Exists;
+        return op == Op::Eq || op == Op::Ne || op == Op::In || op == Op::Intersects || op == Op::Exists;
     case FieldType::Bool:
         return op == Op::Eq || op == Op::Ne || op == Op::Exists;
     }
     return false;
+}
+
+bool takes_list(Op op) { return op == Op::In || op == Op::Intersects || op == Op::Pmatch; }
+
+std::optional<std::string> from_hex(const std::string& hex)
+{
+    if (hex.size() % 2)
+        return std::nullopt;
+    std::string out;
+    for (size_t i = 0; i < hex.size(); i += 2) {
+        auto digit = [](char c) -> int {
+            if (c >= '0' && c <= '9')
+                return c - '0';
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        };
+        int hi = digit(hex[i]), lo = digit(hex[i + 1]);
+        if (hi < 0 || lo < 0)
+            return std::nullopt;
+        out += static_cast<char>(hi * 16 + lo);
+    }
+    return out;
 }
 
 class Checker {
@@ -95,49 +120,68 @@ private:
 
     bool compare(Expr& e)
     {
-        const FieldInfo* f = find_field(e.field);
-        if (!f) {
-            error(Code::UnknownField, e, e.loc, "unknown field '" + e.field + "'", suggestion(e.field));
-            return false;
-        }
-        if (!e.arg.empty()) {
-            error(Code::UnknownField, e, e.loc, "field '" + e.field + "' takes no argument ('[" + e.arg + "]')");
-            return false;
-        }
-        auto op = parse_op(e.op);
-        if (!op) {
-            error(Code::UnsupportedOperator, e, e.loc, "operator '" + e.op + "' is not supported yet",
-                  "supported: = != < <= > >= in contains icontains startswith endswith exists");
-            return false;
-        }
-        if (!op_fits(*op, f->type)) {
-            error(Code::TypeMismatch, e, e.loc,
-                  "operator '" + e.op + "' does not apply to '" + e.field + "', a " + type_name(f->type));
+        std::string why;
+        auto ref = resolve_field(e.field, e.arg, &why);
+        if (!ref) {
+            bool unknown = why.rfind("unknown field", 0) == 0;
+            error(Code::UnknownField, e, e.loc, why, unknown ? suggestion(e.field) : "");
             return false;
         }
         Pred p;
-        p.field = f->id;
-        p.op = *op;
+        p.field = *ref;
         p.loc = e.loc;
-        if (*op != Op::Exists && !operands(e, *f, p))
+        for (const auto& t : e.transformers)
+            p.transformers.push_back(*parse_transformer(t));  // the parser only accepts known ones
+        auto op = parse_op(e.op);
+        if (!op) {
+            error(Code::UnsupportedOperator, e, e.loc, "operator '" + e.op + "' is not supported");
             return false;
-        if (f->id == FieldId::EvtType)
+        }
+        p.op = *op;
+        const FieldType type = value_type(p);
+        const std::string lhs = p.text().substr(0, p.text().find(' '));
+        if (!op_fits(*op, type)) {
+            error(Code::TypeMismatch, e, e.loc,
+                  "operator '" + e.op + "' does not apply to '" + lhs + "', a " + type_name(type));
+            return false;
+        }
+        if (*op != Op::Exists && !operands(e, type, lhs, p))
+            return false;
+        if (p.field.id == FieldId::EvtType && p.transformers.empty())
             warn_uncaptured(e, p);
         e.pred = preds_.intern(std::move(p));
         return true;
     }
 
-    bool operands(const Expr& e, const FieldInfo& f, Pred& p)
+    bool operands(const Expr& e, FieldType type, const std::string& lhs, Pred& p)
     {
         const Operand& rhs = e.rhs;
-        if (p.op == Op::In) {
+        if (rhs.kind == Operand::Kind::Field) {
+            std::string why;
+            auto bracket = rhs.text.find('[');
+            std::string name = rhs.text.substr(0, bracket);
+            std::string arg = bracket == std::string::npos ? "" : rhs.text.substr(bracket + 1, rhs.text.size() - bracket - 2);
+            auto other = resolve_field(name, arg, &why);
+            if (!other) {
+                error(Code::UnknownField, e, rhs.loc, why);
+                return false;
+            }
+            if (takes_list(p.op) || field_info(other->id).type != type) {
+                error(Code::TypeMismatch, e, rhs.loc,
+                      "val(" + rhs.text + ") cannot be compared with '" + lhs + "' by '" + e.op + "'");
+                return false;
+            }
+            p.other = *other;
+            return true;
+        }
+        if (takes_list(p.op)) {
             if (rhs.kind != Operand::Kind::List) {
-                error(Code::TypeMismatch, e, rhs.loc, "'in' needs a list: " + e.field + " in (a, b)");
+                error(Code::TypeMismatch, e, rhs.loc, "'" + e.op + "' needs a list: " + lhs + " " + e.op + " (a, b)");
                 return false;
             }
             bool ok = true;
             for (const auto& item : rhs.items) {
-                auto v = constant(e, f, item);
+                auto v = constant(e, type, lhs, item);
                 if (v)
                     p.values.push_back(std::move(*v));
                 else
@@ -150,33 +194,49 @@ private:
                   "use 'in' to compare with a list");
             return false;
         }
-        auto v = constant(e, f, rhs);
+        auto v = constant(e, type, lhs, rhs);
         if (!v)
             return false;
+        if (p.op == Op::Bcontains || p.op == Op::Bstartswith) {
+            auto bytes = from_hex(std::get<std::string>(*v));
+            if (!bytes) {
+                error(Code::BadValue, e, rhs.loc, "'" + rhs.text + "' is not hex bytes, as '" + e.op + "' needs");
+                return false;
+            }
+            v = Value{*bytes};
+        }
+        if (p.op == Op::Regex) {
+            auto re = std::make_shared<re2::RE2>(std::get<std::string>(*v), re2::RE2::Quiet);
+            if (!re->ok()) {
+                error(Code::BadValue, e, rhs.loc, "invalid regular expression '" + rhs.text + "': " + re->error());
+                return false;
+            }
+            p.regex = re;
+        }
         p.values.push_back(std::move(*v));
         return true;
     }
 
-    std::optional<Value> constant(const Expr& e, const FieldInfo& f, const Operand& o)
+    std::optional<Value> constant(const Expr& e, FieldType type, const std::string& lhs, const Operand& o)
     {
         const std::string& t = o.text;
-        switch (f.type) {
+        switch (type) {
         case FieldType::String:
             return Value{t};
         case FieldType::Int:
             if (auto i = parse_int(t))
                 return Value{*i};
-            error(Code::BadValue, e, o.loc, "'" + t + "' is not a number, and '" + e.field + "' is a number");
+            error(Code::BadValue, e, o.loc, "'" + t + "' is not a number, and '" + lhs + "' is a number");
             return std::nullopt;
         case FieldType::Bool:
             if (t == "true" || t == "false")
                 return Value{t == "true"};
-            error(Code::BadValue, e, o.loc, "'" + t + "' is not true or false, and '" + e.field + "' is a bool");
+            error(Code::BadValue, e, o.loc, "'" + t + "' is not true or false, and '" + lhs + "' is a bool");
             return std::nullopt;
         case FieldType::Ip:
             if (auto a = parse_ip(t))
                 return Value{IpNet{*a, 128}};
-            error(Code::BadValue, e, o.loc, "'" + t + "' is not an IP address, and '" + e.field + "' is one",
+            error(Code::BadValue, e, o.loc, "'" + t + "' is not an IP address, and '" + lhs + "' is one",
                   "compare networks with fd.snet, fd.cnet, fd.rnet or fd.lnet");
             return std::nullopt;
         case FieldType::Net:
@@ -199,8 +259,8 @@ private:
             const auto& name = std::get<std::string>(v);
             if (!known.count(name))
                 diags_.add(Diagnostic{Severity::Warning, Code::UnsupportedEvent, e.loc,
-                                      "tripline does not capture '" + name + "' events yet; '" + e.field + " = " +
-                                          name + "' never holds",
+                                      "tripline does not capture '" + name + "' events yet; 'evt.type = " + name +
+                                          "' never holds",
                                       "", e.expanded_from});
         }
     }

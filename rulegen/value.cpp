@@ -99,6 +99,13 @@ std::string format_value(const Value& v)
         std::string operator()(const IpAddr& a) const { return format_ip(a); }
         std::string operator()(const IpNet& n) const { return format_net(n); }
         std::string operator()(bool b) const { return b ? "true" : "false"; }
+        std::string operator()(const StrList& l) const
+        {
+            std::string s = "(";
+            for (size_t i = 0; i < l.size(); i++)
+                s += (i ? "," : "") + l[i];
+            return s + ")";
+        }
     } f;
     return std::visit(f, v);
 }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace tripline {
 
@@ -26,7 +27,8 @@ struct IpNet {
     auto operator<=>(const IpNet&) const = default;
 };
 
-using Value = std::variant<std::string, int64_t, IpAddr, IpNet, bool>;
+using StrList = std::vector<std::string>;  // a field with several values (proc.aname)
+using Value = std::variant<std::string, int64_t, IpAddr, IpNet, bool, StrList>;
 
 std::optional<IpAddr> parse_ip(const std::string& s);
 std::optional<IpNet> parse_net(const std::string& s);  // "10.0.0.0/8", "fe80::/10", or one address

@@ -104,7 +104,12 @@ TEST_CASE("type mismatches and bad values")
     CHECK(errors_of(rule("evt.is_open_read = maybe"), sm).has_code(Code::BadValue));
     CHECK(errors_of(rule("proc.name = (a, b)"), sm).has_code(Code::TypeMismatch));
     CHECK(errors_of(rule("proc.name in bash"), sm).has_code(Code::TypeMismatch));
-    CHECK(errors_of(rule("proc.name glob 'b*'"), sm).has_code(Code::UnsupportedOperator));
+    CHECK(errors_of(rule("proc.name regex '(unclosed'"), sm).has_code(Code::BadValue));
+    CHECK(errors_of(rule("proc.name bcontains zz"), sm).has_code(Code::BadValue));
+    CHECK(errors_of(rule("proc.name pmatch /etc"), sm).has_code(Code::TypeMismatch));
+    CHECK(errors_of(rule("proc.pid glob 1*"), sm).has_code(Code::TypeMismatch));
+    CHECK(errors_of(rule("proc.name = val(proc.pid)"), sm).has_code(Code::TypeMismatch));
+    CHECK(errors_of(rule("proc.name[2] = x"), sm).has_code(Code::UnknownField));
 }
 
 TEST_CASE("every error of a file is reported, not only the first")

@@ -13,8 +13,8 @@ Alert make_alert(const Rule& rule, const Event& e, const Context& ctx, uint64_t 
     a.rule = &rule;
     a.time_ns = time_ns;
     a.message = render(rule.output, e, ctx);
-    for (FieldId f : rule.output.fields())
-        a.fields.emplace_back(field_info(f).name, field_value(e, f, ctx));
+    for (const FieldRef& f : rule.output.fields())
+        a.fields.emplace_back(f.text(), field_value(e, f, ctx));
     return a;
 }
 
