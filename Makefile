@@ -29,7 +29,7 @@ endif
 VMLINUX_DIR := vmlinux/$(ARCH)
 
 # maps.bpf.c first: libbpf 1.1's linker needs a map's definition before its externs
-BPF_UNITS := maps eval path task dispatch exec open connect setid lifecycle evaltest
+BPF_UNITS := maps eval path task procinfo dispatch exec open net setid syscall lifecycle evaltest
 BPF_OBJS := $(patsubst %,$(OUT)/kern/%.bpf.o,$(BPF_UNITS))
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Wno-missing-field-initializers \
@@ -47,9 +47,10 @@ RULEGEN_OBJS := $(patsubst %.cpp,$(OUT)/%.o,$(RULEGEN_SRCS))
 USER_OBJS := $(patsubst %.cpp,$(OUT)/%.o,$(USER_SRCS))
 TEST_OBJS := $(patsubst %.cpp,$(OUT)/%.o,$(TEST_SRCS))
 TEST_PROGS := $(patsubst tests/progs/%.c,$(OUT)/tests/progs/%,$(wildcard tests/progs/*.c))
+BENCH_BINS := $(OUT)/bench/workload $(OUT)/bench/floor
 
 .PHONY: all setup run test clean
-all: $(OUT)/tripline $(OUT)/tripline_tests $(TEST_PROGS)
+all: $(OUT)/tripline $(OUT)/tripline_tests $(TEST_PROGS) $(BENCH_BINS)
 
 setup:
 	$(Q)scripts/setup
@@ -104,10 +105,29 @@ $(OUT)/tripline_tests: $(TEST_OBJS) $(OUT)/libtripline.a $(OUT)/librulegen.a
 	$(call msg,LD,$@)
 	$(Q)$(CXX) $(CXXFLAGS) $^ $(LDLIBS) -o $@
 
+# ---- benchmark tools ----
+$(OUT)/bench/floor.bpf.o: tests/bench/floor.bpf.c
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/bench/floor.skel.h: $(OUT)/bench/floor.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
+
+$(OUT)/bench/floor: tests/bench/floor.cpp $(OUT)/bench/floor.skel.h
+	$(call msg,CXX,$@)
+	$(Q)$(CXX) $(CXXFLAGS) -I$(OUT)/bench $< -lbpf -lelf -lz -o $@
+
+$(OUT)/bench/workload: tests/bench/workload.cpp
+	$(call msg,CXX,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CXX) $(CXXFLAGS) $< -lpthread -o $@
+
 # tiny trigger programs for the end-to-end tests, static so they run anywhere
 $(OUT)/tests/progs/%: tests/progs/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -Wall -Werror -static -o $@ $<
 
--include $(BPF_OBJS:.o=.d) $(RULEGEN_OBJS:.o=.d) $(USER_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(OUT)/user/main.d
+-include $(OUT)/bench/floor.bpf.d $(BPF_OBJS:.o=.d) $(RULEGEN_OBJS:.o=.d) $(USER_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(OUT)/user/main.d

@@ -69,10 +69,10 @@ static __always_inline void eval_header(struct tl_scratch *s)
  * fd.directory and fd.filename split fd.name at its last '/'. Only the last
  * TL_STR_KEY_MAX bytes are searched: a longer file name is unknown anyway.
  */
-static __always_inline void eval_fd_path(struct tl_scratch *s, int truncated)
+static __always_inline void eval_fd_path(struct tl_scratch *s, int truncated, __u8 kind)
 {
-	__u32 off = s->ev.fd_name.off & TL_DATA_MASK;
-	__u32 len = s->ev.fd_name.len & (TL_PATH_MAX - 1);
+	__u32 off = s->ev.str[TL_STR_FD_NAME].off & TL_DATA_MASK;
+	__u32 len = s->ev.str[TL_STR_FD_NAME].len & (TL_PATH_MAX - 1);
 	const char *path = &s->ev.data[off];
 	__u32 slash;
 
@@ -80,6 +80,17 @@ static __always_inline void eval_fd_path(struct tl_scratch *s, int truncated)
 	if (!(wants(s, TL_VIEW_FD_DIRECTORY) || wants(s, TL_VIEW_FD_DIRECTORY_REV) ||
 	      wants(s, TL_VIEW_FD_FILENAME) || wants(s, TL_VIEW_FD_FILENAME_REV)))
 		return;
+	/* as Falco: a directory is its own fd.directory; pipes and sockets have neither */
+	if (kind == TL_FD_DIRECTORY) {
+		eval_str(s, TL_VIEW_FD_DIRECTORY, TL_DATA_OFF(off), len, truncated);
+		eval_str_absent(s, TL_VIEW_FD_FILENAME);
+		return;
+	}
+	if (kind != TL_FD_FILE && kind != TL_FD_MEMFD) {
+		eval_str_absent(s, TL_VIEW_FD_DIRECTORY);
+		eval_str_absent(s, TL_VIEW_FD_FILENAME);
+		return;
+	}
 	s->slash = TL_LEN_CSTR;
 	for (int i = 1; i <= TL_STR_KEY_MAX && !truncated; i++) {
 		if ((__u32)i > len)
@@ -110,24 +121,65 @@ static __always_inline void eval_open_views(struct tl_scratch *s)
 	tl_eval_num(s, TL_VIEW_FD_NUM, (__s64)o->fd, 1);
 }
 
-static __always_inline void eval_connect_views(struct tl_scratch *s)
+/*
+ * A socket's ends under both names Falco gives them: remote/local, and
+ * server/client (the server is the local end of an accepted or bound socket,
+ * the remote end of a connect).
+ */
+static __always_inline void eval_sock_views(struct tl_scratch *s, struct tl_sock *sock, __u32 sock_off,
+					    int has_addr)
 {
-	struct tl_connect_info *ci = &s->ev.payload.connect;
+	__u32 remote = sock_off + __builtin_offsetof(struct tl_sock, remote);
+	__u32 local = sock_off + __builtin_offsetof(struct tl_sock, local);
 
-	tl_eval_num(s, TL_VIEW_FD_NUM, (__s64)ci->fd, 1);
-	tl_eval_small(s, TL_VIEW_FD_KIND, ci->fd_kind);
-	tl_eval_small(s, TL_VIEW_L4PROTO, ci->l4proto);
-	if (s->ev.flags & TL_EF_NO_ADDR) {
-		tl_apply_special(s, TL_VIEW_REMOTE_ADDR, TL_ABSENT);
-		tl_apply_special(s, TL_VIEW_LOCAL_ADDR, TL_ABSENT);
-		tl_apply_special(s, TL_VIEW_REMOTE_PORT, TL_ABSENT);
-		tl_apply_special(s, TL_VIEW_LOCAL_PORT, TL_ABSENT);
-	} else {
-		tl_eval_addr(s, TL_VIEW_REMOTE_ADDR, TL_OFF(ev.payload.connect.remote));
-		tl_eval_addr(s, TL_VIEW_LOCAL_ADDR, TL_OFF(ev.payload.connect.local));
-		tl_eval_num(s, TL_VIEW_REMOTE_PORT, ci->rport, 0);
-		tl_eval_num(s, TL_VIEW_LOCAL_PORT, ci->lport, 0);
+	if (!has_addr) {
+		for (__u32 v = TL_VIEW_REMOTE_ADDR; v <= TL_VIEW_CLIENT_PORT; v++)
+			tl_apply_special(s, v, TL_ABSENT);
+		return;
 	}
+	tl_eval_addr(s, TL_VIEW_REMOTE_ADDR, remote);
+	tl_eval_addr(s, TL_VIEW_LOCAL_ADDR, local);
+	tl_eval_num(s, TL_VIEW_REMOTE_PORT, sock->rport, 0);
+	tl_eval_num(s, TL_VIEW_LOCAL_PORT, sock->lport, 0);
+	tl_eval_addr(s, TL_VIEW_SERVER_ADDR, sock->is_server ? local : remote);
+	tl_eval_addr(s, TL_VIEW_CLIENT_ADDR, sock->is_server ? remote : local);
+	tl_eval_num(s, TL_VIEW_SERVER_PORT, sock->is_server ? sock->lport : sock->rport, 0);
+	tl_eval_num(s, TL_VIEW_CLIENT_PORT, sock->is_server ? sock->rport : sock->lport, 0);
+}
+
+static __always_inline int is_inet(__u8 kind)
+{
+	return kind == TL_FD_IPV4 || kind == TL_FD_IPV6;
+}
+
+static __always_inline void eval_net_views(struct tl_scratch *s)
+{
+	struct tl_net_info *n = &s->ev.payload.net;
+
+	int has_addr = is_inet(n->fd_kind) && !(s->ev.flags & TL_EF_NO_ADDR);
+
+	tl_eval_num(s, TL_VIEW_FD_NUM, (__s64)n->fd, 1);
+	tl_eval_small(s, TL_VIEW_FD_KIND, n->fd_kind);
+	/* only an IP socket whose ends are known has a protocol (Falco: <NA>) */
+	tl_eval_small(s, TL_VIEW_L4PROTO, has_addr ? n->sock.l4proto : TL_L4_UNKNOWN);
+	eval_sock_views(s, &n->sock, TL_OFF(ev.payload.net.sock), has_addr);
+}
+
+static __always_inline void eval_syscall_views(struct tl_scratch *s)
+{
+	struct tl_syscall_info *y = &s->ev.payload.sys;
+	int has_addr = is_inet(y->fd_kind) && !(s->ev.flags & (TL_EF_NO_FD | TL_EF_NO_ADDR));
+
+	if (s->ev.flags & TL_EF_NO_FD) {
+		tl_apply_special(s, TL_VIEW_FD_NUM, TL_ABSENT);
+		tl_apply_special(s, TL_VIEW_FD_KIND, TL_ABSENT);
+		tl_apply_special(s, TL_VIEW_L4PROTO, TL_ABSENT);
+	} else {
+		tl_eval_num(s, TL_VIEW_FD_NUM, (__s64)y->fd, 1);
+		tl_eval_small(s, TL_VIEW_FD_KIND, y->fd_kind);
+		tl_eval_small(s, TL_VIEW_L4PROTO, has_addr ? y->sock.l4proto : TL_L4_UNKNOWN);
+	}
+	eval_sock_views(s, &y->sock, TL_OFF(ev.payload.sys.sock), has_addr);
 }
 
 /* cheap views done: give up before the expensive ones if nothing can match */
@@ -139,16 +191,28 @@ static __always_inline int early_drop(struct tl_scratch *s, __u32 class_id)
 	return 1;
 }
 
+/* every view applied: does some term of the class still hold? (counts a drop) */
+static __always_inline int class_decide(struct tl_scratch *s, __u32 class_id)
+{
+	apply_rest_unknown(s);
+	if (tl_any_may(s))
+		return 1;
+	count(class_id, TL_CNT_DROPPED);
+	return 0;
+}
+
+static __always_inline void class_emit(struct tl_scratch *s, __u32 class_id, struct task_struct *task)
+{
+	gather_process(s, task);
+	emit(s, class_id);
+}
+
 /* returns non-zero when the event was emitted */
 static __always_inline int class_finish(struct tl_scratch *s, __u32 class_id, struct task_struct *task)
 {
-	apply_rest_unknown(s);
-	if (!tl_any_may(s)) {
-		count(class_id, TL_CNT_DROPPED);
+	if (!class_decide(s, class_id))
 		return 0;
-	}
-	gather_process(s, task);
-	emit(s, class_id);
+	class_emit(s, class_id, task);
 	return 1;
 }
 

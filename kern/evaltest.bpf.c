@@ -19,19 +19,25 @@ int eval_record(void *ctx)
 
 	if (!s || !in)
 		return 1;
-	__builtin_memcpy(&s->ev, in, TL_EVENT_HEADER_SIZE);
-	bpf_probe_read_kernel(s->ev.data, sizeof(s->ev.data), in->data);
-	if (load_config(s, in->class_id))
-		return 2;
+	bpf_probe_read_kernel(&s->ev, sizeof(s->ev), in);
+	if (load_config(s, in->class_id)) {
+		/* the class has no terms: the live programs drop every such event */
+		for (int i = 0; i < TL_MAX_WORDS; i++)
+			in->may[i] = in->def[i] = 0;
+		return 0;
+	}
 	tl_init_masks(s);
 	eval_header(s);
 	switch (in->class_id) {
 	case TL_CLASS_OPEN:
 		eval_open_views(s);
-		eval_fd_path(s, (s->ev.flags & TL_EF_PATH_TRUNC) != 0);
+		eval_fd_path(s, (s->ev.flags & TL_EF_PATH_TRUNC) != 0, s->ev.payload.open.fd_kind);
 		break;
-	case TL_CLASS_CONNECT:
-		eval_connect_views(s);
+	case TL_CLASS_NET:
+		eval_net_views(s);
+		break;
+	case TL_CLASS_SYSCALL:
+		eval_syscall_views(s);
 		break;
 	default:
 		break;
@@ -39,8 +45,8 @@ int eval_record(void *ctx)
 	proc_views_from_record(s);
 	apply_cached(s, &s->proc);
 	apply_rest_unknown(s);
-	__builtin_memcpy(in->may, s->ev.may, sizeof(in->may));
-	__builtin_memcpy(in->def, s->ev.def, sizeof(in->def));
+	bpf_probe_read_kernel(in->may, sizeof(in->may), s->ev.may);
+	bpf_probe_read_kernel(in->def, sizeof(in->def), s->ev.def);
 	return 0;
 }
 

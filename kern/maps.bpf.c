@@ -13,6 +13,7 @@ small_values_t small_values SEC(".maps");
 str_values_t str_values SEC(".maps");
 num_values_t num_values SEC(".maps");
 processes_t processes SEC(".maps");
+proc_args_t proc_args SEC(".maps");
 counters_t counters SEC(".maps");
 scratch_t scratch SEC(".maps");
 events_t events SEC(".maps");

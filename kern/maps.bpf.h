@@ -33,13 +33,14 @@ struct tl_path_parts {
 
 struct tl_scratch {
 	struct tl_event ev;
-	char slack[4096]; /* masked writes near the end of ev.data land here */
+	char slack[4608]; /* masked writes near the end of ev.data land here */
 	__u32 appended;   /* TL_APPENDED_*: strings already in ev.data */
 	__u32 _pad;
 	struct tl_str_key skey;
 	struct tl_num_key nkey;
 	struct tl_path_parts parts;
 	struct tl_proc proc; /* a cache entry being computed */
+	struct tl_args args; /* an argv cache entry being written */
 	__u32 scan_run;      /* container id scan: hex digits in a row */
 	__u32 slash;         /* fd name: offset of the last '/' */
 	/* evaluator state, see eval.bpf.h */
@@ -116,6 +117,14 @@ typedef struct {
 	__type(value, struct tl_proc);
 } processes_t;
 
+/* argv per process, for its children's proc.pcmdline: a cache, so LRU is fine */
+typedef struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, TL_ARGS_CACHE_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct tl_args);
+} proc_args_t;
+
 typedef struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, TL_CLASS_COUNT * TL_CNT_COUNT);
@@ -151,6 +160,7 @@ extern small_values_t small_values SEC(".maps");
 extern str_values_t str_values SEC(".maps");
 extern num_values_t num_values SEC(".maps");
 extern processes_t processes SEC(".maps");
+extern proc_args_t proc_args SEC(".maps");
 extern counters_t counters SEC(".maps");
 extern scratch_t scratch SEC(".maps");
 extern events_t events SEC(".maps");

@@ -20,8 +20,7 @@
 #define O_RDWR 00000002
 #define O_CREAT 00000100
 #define O_TRUNC 00001000
-#define FMODE_READ 0x1
-#define FMODE_WRITE 0x2
+#define FMODE_CREATED 0x100000
 #define S_IFMT 00170000
 #define S_IFREG 0100000
 #define S_IFDIR 0040000
@@ -42,26 +41,29 @@ static __always_inline __u8 fd_kind_of_mode(__u32 mode)
 	}
 }
 
-/* the flags argument and the path argument of a failed open */
-static __always_inline const char *open_args(struct pt_regs *regs, __u32 evt_type, __u32 *flags)
+/* the path argument; *out = the flags argument, or the mode argument if `mode` */
+static __always_inline const char *open_args(struct pt_regs *regs, __u32 evt_type, __u32 *out, int mode)
 {
 	switch (evt_type) {
 	case TL_EVT_OPEN:
-		*flags = PT_REGS_PARM2_CORE_SYSCALL(regs);
+		*out = mode ? PT_REGS_PARM3_CORE_SYSCALL(regs) : PT_REGS_PARM2_CORE_SYSCALL(regs);
 		return (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
 	case TL_EVT_CREAT:
-		*flags = O_CREAT | O_WRONLY | O_TRUNC;
+		*out = mode ? PT_REGS_PARM2_CORE_SYSCALL(regs) : (O_CREAT | O_WRONLY | O_TRUNC);
 		return (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
 	case TL_EVT_OPENAT2: {
 		struct open_how *how = (struct open_how *)PT_REGS_PARM3_CORE_SYSCALL(regs);
-		__u64 f = 0;
+		__u64 v = 0;
 
-		bpf_probe_read_user(&f, sizeof(f), &how->flags);
-		*flags = f;
+		if (mode)
+			bpf_probe_read_user(&v, sizeof(v), &how->mode);
+		else
+			bpf_probe_read_user(&v, sizeof(v), &how->flags);
+		*out = v;
 		return (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
 	}
 	default:
-		*flags = PT_REGS_PARM3_CORE_SYSCALL(regs);
+		*out = mode ? PT_REGS_PARM4_CORE_SYSCALL(regs) : PT_REGS_PARM3_CORE_SYSCALL(regs);
 		return (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
 	}
 }
@@ -83,24 +85,27 @@ int BPF_PROG(open_exit, struct pt_regs *regs, long ret)
 	o = &s->ev.payload.open;
 	if (ret >= 0)
 		file = fd_to_file(task, ret);
-	if (file) {
-		__u32 fmode = BPF_CORE_READ(file, f_mode);
+	/* as Falco: the flags the caller asked for, created or not */
+	upath = open_args(regs, evt_type, &o->flags, 0);
+	open_args(regs, evt_type, &o->mode_arg, 1);
+	if (evt_type == TL_EVT_OPENAT || evt_type == TL_EVT_OPENAT2)
+		o->dirfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	if (evt_type != TL_EVT_CREAT) { /* Falco: creat is neither */
+		__u32 acc = o->flags & O_ACCMODE;
 
-		o->fd = ret;
-		o->flags = BPF_CORE_READ(file, f_flags);
-		o->mode = BPF_CORE_READ(file, f_inode, i_mode);
-		o->fd_kind = fd_kind_of_mode(o->mode);
-		o->is_read = (fmode & FMODE_READ) != 0;
-		o->is_write = (fmode & FMODE_WRITE) != 0;
-	} else {
-		__u32 acc;
-
-		upath = open_args(regs, evt_type, &o->flags);
-		acc = o->flags & O_ACCMODE;
-		o->fd = -1;
-		o->fd_kind = TL_FD_FILE;
 		o->is_read = acc != O_WRONLY;
 		o->is_write = acc == O_WRONLY || acc == O_RDWR;
+	}
+	if (file) {
+		o->fd = ret;
+		o->mode = BPF_CORE_READ(file, f_inode, i_mode);
+		o->fd_kind = fd_kind_of_mode(o->mode);
+		o->ino = BPF_CORE_READ(file, f_inode, i_ino);
+		if (BPF_CORE_READ(file, f_mode) & FMODE_CREATED)
+			o->flags |= TL_O_F_CREATED;
+	} else {
+		o->fd = -1;
+		o->fd_kind = TL_FD_FILE;
 	}
 
 	eval_header(s);
@@ -110,20 +115,20 @@ int BPF_PROG(open_exit, struct pt_regs *regs, long ret)
 		return 0;
 
 	if (file) {
-		truncated = append_path(s, &s->ev.fd_name, BPF_CORE_READ(file, f_path.dentry),
+		truncated = append_path(s, TL_STR_FD_NAME, BPF_CORE_READ(file, f_path.dentry),
 					BPF_CORE_READ(file, f_path.mnt));
 	} else {
-		truncated = append_user_str(s, &s->ev.fd_name, upath);
+		truncated = append_user_str(s, TL_STR_FD_NAME, upath);
 		s->ev.flags |= TL_EF_PATH_FROM_USER;
-		/* Falco resolves relative names against the cwd; not done here yet */
-		if (s->ev.data[s->ev.fd_name.off & TL_DATA_MASK] != '/')
+		/* a relative name is resolved against the cwd in userspace: unknown here */
+		if (s->ev.data[s->ev.str[TL_STR_FD_NAME].off & TL_DATA_MASK] != '/')
 			truncated = 1;
 	}
 	if (truncated) {
 		s->ev.flags |= TL_EF_PATH_TRUNC;
 		count(TL_CLASS_OPEN, TL_CNT_PATH_TRUNC);
 	}
-	eval_fd_path(s, truncated);
+	eval_fd_path(s, truncated, s->ev.payload.open.fd_kind);
 	class_finish(s, TL_CLASS_OPEN, task);
 	return 0;
 }

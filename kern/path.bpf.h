@@ -17,7 +17,7 @@
 
 #define TL_PATH_PARTS 64
 #define TL_PATH_STEPS 80 /* components plus mount crossings */
-#define TL_DATA_MASK 8191 /* offsets into ev.data; the scratch has slack after it */
+#define TL_DATA_MASK 16383 /* offsets into ev.data; the scratch has slack after it */
 
 #define TL_PATH_TRUNCATED (1u << 16)
 

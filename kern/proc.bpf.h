@@ -49,10 +49,10 @@ static __always_inline void proc_views_from_record(struct tl_scratch *s)
 	struct tl_event *ev = &s->ev;
 
 	/* argv[0] is proc.exe */
-	cached_str_views(s, TL_CACHED_EXE, TL_DATA_OFF(ev->args.off),
-			 ev->args.len ? TL_LEN_CSTR : 0, 0);
-	cached_str_views(s, TL_CACHED_EXEPATH, TL_DATA_OFF(ev->exepath.off), ev->exepath.len,
-			 (ev->flags & TL_EF_EXE_TRUNC) != 0);
+	cached_str_views(s, TL_CACHED_EXE, TL_DATA_OFF(ev->str[TL_STR_ARGS].off),
+			 ev->str[TL_STR_ARGS].len ? TL_LEN_CSTR : 0, 0);
+	cached_str_views(s, TL_CACHED_EXEPATH, TL_DATA_OFF(ev->str[TL_STR_EXEPATH].off),
+			 ev->str[TL_STR_EXEPATH].len, (ev->flags & TL_EF_EXE_TRUNC) != 0);
 	cached_str_views(s, TL_CACHED_CONTAINER_ID, TL_OFF(ev.container_id), TL_LEN_CSTR, 0);
 	s->proc.gen = ev->gen;
 	s->proc.flags = ev->flags & TL_EF_EXE_TRUNC;
@@ -65,7 +65,7 @@ static __always_inline __u64 leader_start_time(struct task_struct *task)
 }
 
 /* fills exe path and argv of the current task into the record, once */
-static __always_inline void gather_process(struct tl_scratch *s, struct task_struct *task)
+static __always_inline void gather_exe_args(struct tl_scratch *s, struct task_struct *task)
 {
 	if (!(s->appended & TL_APPENDED_EXE))
 		append_exepath(s, task);
@@ -74,13 +74,35 @@ static __always_inline void gather_process(struct tl_scratch *s, struct task_str
 	s->appended |= TL_APPENDED_EXE | TL_APPENDED_ARGS;
 }
 
+/* everything an alert may print about the process: only for emitted records */
+static __always_inline void gather_process(struct tl_scratch *s, struct task_struct *task)
+{
+	gather_exe_args(s, task);
+	tl_gather_proc_info(s);
+}
+
+/* remembers this image's argv for its children's proc.pcmdline */
+static __always_inline void cache_args(struct tl_scratch *s, struct task_struct *task)
+{
+	__u32 tgid = s->ev.tgid;
+	__u32 len = s->ev.str[TL_STR_ARGS].len;
+
+	if (len > TL_PARGS_MAX)
+		len = TL_PARGS_MAX;
+	s->args.start_time = BPF_CORE_READ(task, group_leader, start_time);
+	s->args.len = len;
+	bpf_probe_read_kernel(s->args.data, len & (2 * TL_PARGS_MAX - 1),
+			      &s->ev.data[s->ev.str[TL_STR_ARGS].off & TL_DATA_MASK]);
+	bpf_map_update_elem(&proc_args, &tgid, &s->args, BPF_ANY);
+}
+
 /* (re)computes and stores the current process's cache entry */
 static __always_inline struct tl_proc *proc_refresh(struct tl_scratch *s, struct task_struct *task)
 {
 	__u32 tgid = s->ev.tgid;
 	struct tl_proc *p;
 
-	gather_process(s, task);
+	gather_exe_args(s, task);
 	tl_read_container_id(s);
 	s->proc.start_time = leader_start_time(task);
 	proc_views_from_record(s);

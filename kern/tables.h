@@ -39,6 +39,10 @@ enum tl_view {
 	TL_VIEW_LOCAL_ADDR = 16,
 	TL_VIEW_REMOTE_PORT = 17,
 	TL_VIEW_LOCAL_PORT = 18,
+	TL_VIEW_SERVER_ADDR = 19,
+	TL_VIEW_CLIENT_ADDR = 20,
+	TL_VIEW_SERVER_PORT = 21,
+	TL_VIEW_CLIENT_PORT = 22,
 
 	/* string views: (even, odd) = (forwards, reversed) in an LPM trie */
 	TL_VIEW_PROC_NAME = 32,
@@ -83,6 +87,7 @@ enum tl_cached_view {
 #define TL_NUM_ENTRIES 16384  /* number trie: two generations' entries */
 #define TL_PROC_TABLE_ENTRIES 65536
 #define TL_MAX_SYSCALLS 512 /* syscall_classes entries */
+#define TL_ARGS_CACHE_ENTRIES 16384
 #define TL_SET_ALL 0       /* set id 0 is every term: "no constraint" */
 #define TL_SET_UNKNOWN 0xffffffffu /* in the process cache: "the view's unknown pair" */
 
@@ -130,11 +135,23 @@ struct tl_config {
 	struct tl_pair absent[TL_NVIEWS];  /* the event has no such value */
 };
 
-/* syscall_classes[nr]: which class program handles syscall nr, and as which evt.type */
+/* where the generic class finds the fd an event uses */
+enum tl_fd_from {
+	TL_FD_FROM_NONE = 0,
+	TL_FD_FROM_RET = 1,  /* the return value (dup, memfd_create, ...) */
+	TL_FD_FROM_ARG0 = 2, /* the first argument (fchmod, setns, finit_module) */
+};
+
+/*
+ * syscall_classes[nr]: which class program handles syscall nr, as which
+ * evt.type, and — for the generic class — which arguments are strings to
+ * copy and where its fd comes from.
+ */
 struct tl_syscall {
 	__u8 class_id; /* enum tl_class; 0: not interesting */
 	__u8 evt_type; /* enum tl_evt_type */
-	__u16 _pad;
+	__u8 str_args; /* bit i: argument i is a user string, copied to TL_STR_ARG0.. in order */
+	__u8 fd_from;  /* enum tl_fd_from */
 };
 
 /* small-view array index: gen parity, view, value */
@@ -149,6 +166,14 @@ struct tl_proc {
 	__u32 flags;      /* TL_EF_EXE_TRUNC, ... of the cached values */
 	struct tl_pair views[TL_NCACHED];
 	char container_id[TL_CONTAINER_ID_LEN];
+};
+
+/* the argv of a process, cached at its exec for its children's records */
+struct tl_args {
+	__u64 start_time; /* the leader's start_time: detects pid reuse */
+	__u16 len;
+	__u16 _pad[3];
+	char data[TL_PARGS_MAX];
 };
 
 TL_ASSERT(sizeof(struct tl_str_key) == 260, "tl_str_key layout");

@@ -65,4 +65,13 @@ static __always_inline struct file *fd_to_file(struct task_struct *task, long fd
 /* container.id of the current task into s->ev.container_id; see task.bpf.c */
 extern int tl_read_container_id(struct tl_scratch *s);
 
+/* the process block and its strings (cwd, parent's and grandparent's exe,
+ * cached argv of the parent and of the group leader); see procinfo.bpf.c */
+extern int tl_gather_proc_info(struct tl_scratch *s);
+
+/* fd.type of a file, and the socket's ends when it is one; see task.bpf.c */
+extern int tl_describe_file(struct tl_scratch *s, __u64 file, __u32 which);
+#define TL_DESCRIBE_NET 0     /* into ev.payload.net */
+#define TL_DESCRIBE_SYSCALL 1 /* into ev.payload.sys */
+
 #endif

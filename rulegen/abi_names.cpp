@@ -8,23 +8,30 @@ namespace tripline {
 const char* evt_type_name(uint32_t t)
 {
     static const char* names[TL_EVT_COUNT] = {
-        nullptr,  "execve",   "execveat",  "open",   "openat",   "openat2",  "creat",
-        "connect", "setuid",  "setreuid",  "setresuid", "setgid", "setregid", "setresgid"};
+        nullptr,     "execve",      "execveat",  "open",     "openat",   "openat2",       "creat",
+        "connect",   "setuid",      "setreuid",  "setresuid", "setgid",  "setregid",      "setresgid",
+        "accept",    "accept4",     "bind",      "listen",   "socket",   "sendto",        "sendmsg",
+        "ptrace",    "symlink",     "symlinkat", "link",     "linkat",   "unlink",        "unlinkat",
+        "rename",    "renameat",    "renameat2", "mkdir",    "mkdirat",  "rmdir",         "chmod",
+        "fchmod",    "fchmodat",    "dup",       "dup2",     "dup3",     "init_module",   "finit_module",
+        "bpf",       "unshare",     "setns",     "mount",    "umount2",  "memfd_create",  "userfaultfd",
+        "prctl"};
     return t < TL_EVT_COUNT ? names[t] : nullptr;
 }
 
 const char* fd_type_name(uint32_t k)
 {
     static const char* names[TL_FD_KIND_COUNT] = {
-        nullptr,     "file",    "directory", "ipv4",    "ipv6",   "unix",    "pipe", "event",
-        "signalfd",  "eventpoll", "inotify", "timerfd", "netlink", "socket", "other"};
+        nullptr,  "file",    "directory", "ipv4",     "ipv6", "unix",        "pipe",
+        "event",  "signalfd", "eventpoll", "inotify", "timerfd", "netlink",  nullptr,
+        nullptr,  "bpf",     "userfaultfd", "io_uring", "memfd", "pidfd"};
     return k < TL_FD_KIND_COUNT ? names[k] : nullptr;
 }
 
 const char* fd_typechar(uint32_t k)
 {
-    static const char* chars[TL_FD_KIND_COUNT] = {nullptr, "f", "d", "4", "6", "u", "p", "e",
-                                                   "s",     "l", "i", "t", "n", "o", "o"};
+    static const char* chars[TL_FD_KIND_COUNT] = {nullptr, "f", "d", "4", "6", "u", "p", "e", "s", "l",
+                                                   "i", "t", "n", "o", "o", "b", "u", "r", "m", "P"};
     return k < TL_FD_KIND_COUNT ? chars[k] : nullptr;
 }
 
@@ -36,33 +43,16 @@ const char* l4proto_name(uint32_t p)
 
 const char* class_name(uint32_t c)
 {
-    static const char* names[TL_CLASS_COUNT] = {"none", "exec", "open", "connect", "setid"};
+    static const char* names[TL_CLASS_COUNT] = {"none", "exec", "open", "net", "setid", "syscall"};
     return c < TL_CLASS_COUNT ? names[c] : "?";
 }
 
 uint32_t evt_type_class(uint32_t t)
 {
-    switch (t) {
-    case TL_EVT_EXECVE:
-    case TL_EVT_EXECVEAT:
-        return TL_CLASS_EXEC;
-    case TL_EVT_OPEN:
-    case TL_EVT_OPENAT:
-    case TL_EVT_OPENAT2:
-    case TL_EVT_CREAT:
-        return TL_CLASS_OPEN;
-    case TL_EVT_CONNECT:
-        return TL_CLASS_CONNECT;
-    case TL_EVT_SETUID:
-    case TL_EVT_SETREUID:
-    case TL_EVT_SETRESUID:
-    case TL_EVT_SETGID:
-    case TL_EVT_SETREGID:
-    case TL_EVT_SETRESGID:
-        return TL_CLASS_SETID;
-    default:
-        return TL_CLASS_NONE;
-    }
+    for (const auto& sc : syscalls_x86_64())
+        if (sc.evt_type == t)
+            return sc.class_id;
+    return TL_CLASS_NONE;
 }
 
 std::string errno_name(int64_t err)
@@ -95,14 +85,34 @@ const std::vector<int>& named_errnos()
 
 const std::vector<SyscallInfo>& syscalls_x86_64()
 {
+    // str: bit i = argument i is a string to copy; fd: where the event's fd comes from
+    constexpr uint8_t R = TL_FD_FROM_RET, A0 = TL_FD_FROM_ARG0;
     static const std::vector<SyscallInfo> table = {
-        {2, TL_EVT_OPEN, TL_CLASS_OPEN},          {257, TL_EVT_OPENAT, TL_CLASS_OPEN},
-        {437, TL_EVT_OPENAT2, TL_CLASS_OPEN},     {85, TL_EVT_CREAT, TL_CLASS_OPEN},
-        {42, TL_EVT_CONNECT, TL_CLASS_CONNECT},   {105, TL_EVT_SETUID, TL_CLASS_SETID},
-        {113, TL_EVT_SETREUID, TL_CLASS_SETID},   {117, TL_EVT_SETRESUID, TL_CLASS_SETID},
-        {106, TL_EVT_SETGID, TL_CLASS_SETID},     {114, TL_EVT_SETREGID, TL_CLASS_SETID},
-        {119, TL_EVT_SETRESGID, TL_CLASS_SETID},  {59, TL_EVT_EXECVE, TL_CLASS_NONE},
-        {322, TL_EVT_EXECVEAT, TL_CLASS_NONE},
+        {59, TL_EVT_EXECVE, TL_CLASS_EXEC, 0, 0},           {322, TL_EVT_EXECVEAT, TL_CLASS_EXEC, 0, 0},
+        {2, TL_EVT_OPEN, TL_CLASS_OPEN, 0, 0},              {257, TL_EVT_OPENAT, TL_CLASS_OPEN, 0, 0},
+        {437, TL_EVT_OPENAT2, TL_CLASS_OPEN, 0, 0},         {85, TL_EVT_CREAT, TL_CLASS_OPEN, 0, 0},
+        {42, TL_EVT_CONNECT, TL_CLASS_NET, 0, 0},           {43, TL_EVT_ACCEPT, TL_CLASS_NET, 0, 0},
+        {288, TL_EVT_ACCEPT4, TL_CLASS_NET, 0, 0},          {49, TL_EVT_BIND, TL_CLASS_NET, 0, 0},
+        {50, TL_EVT_LISTEN, TL_CLASS_NET, 0, 0},            {41, TL_EVT_SOCKET, TL_CLASS_NET, 0, 0},
+        {44, TL_EVT_SENDTO, TL_CLASS_NET, 0, 0},            {46, TL_EVT_SENDMSG, TL_CLASS_NET, 0, 0},
+        {105, TL_EVT_SETUID, TL_CLASS_SETID, 0, 0},         {113, TL_EVT_SETREUID, TL_CLASS_SETID, 0, 0},
+        {117, TL_EVT_SETRESUID, TL_CLASS_SETID, 0, 0},      {106, TL_EVT_SETGID, TL_CLASS_SETID, 0, 0},
+        {114, TL_EVT_SETREGID, TL_CLASS_SETID, 0, 0},       {119, TL_EVT_SETRESGID, TL_CLASS_SETID, 0, 0},
+        {101, TL_EVT_PTRACE, TL_CLASS_SYSCALL, 0, 0},
+        {88, TL_EVT_SYMLINK, TL_CLASS_SYSCALL, 0b11, 0},    {266, TL_EVT_SYMLINKAT, TL_CLASS_SYSCALL, 0b101, 0},
+        {86, TL_EVT_LINK, TL_CLASS_SYSCALL, 0b11, 0},       {265, TL_EVT_LINKAT, TL_CLASS_SYSCALL, 0b1010, 0},
+        {87, TL_EVT_UNLINK, TL_CLASS_SYSCALL, 0b1, 0},      {263, TL_EVT_UNLINKAT, TL_CLASS_SYSCALL, 0b10, 0},
+        {82, TL_EVT_RENAME, TL_CLASS_SYSCALL, 0b11, 0},     {264, TL_EVT_RENAMEAT, TL_CLASS_SYSCALL, 0b1010, 0},
+        {316, TL_EVT_RENAMEAT2, TL_CLASS_SYSCALL, 0b1010, 0}, {83, TL_EVT_MKDIR, TL_CLASS_SYSCALL, 0b1, 0},
+        {258, TL_EVT_MKDIRAT, TL_CLASS_SYSCALL, 0b10, 0},   {84, TL_EVT_RMDIR, TL_CLASS_SYSCALL, 0b1, 0},
+        {90, TL_EVT_CHMOD, TL_CLASS_SYSCALL, 0b1, 0},       {91, TL_EVT_FCHMOD, TL_CLASS_SYSCALL, 0, A0},
+        {268, TL_EVT_FCHMODAT, TL_CLASS_SYSCALL, 0b10, 0},  {32, TL_EVT_DUP, TL_CLASS_SYSCALL, 0, R},
+        {33, TL_EVT_DUP2, TL_CLASS_SYSCALL, 0, R},          {292, TL_EVT_DUP3, TL_CLASS_SYSCALL, 0, R},
+        {175, TL_EVT_INIT_MODULE, TL_CLASS_SYSCALL, 0b100, 0}, {313, TL_EVT_FINIT_MODULE, TL_CLASS_SYSCALL, 0b10, A0},
+        {321, TL_EVT_BPF, TL_CLASS_SYSCALL, 0, R},          {272, TL_EVT_UNSHARE, TL_CLASS_SYSCALL, 0, 0},
+        {308, TL_EVT_SETNS, TL_CLASS_SYSCALL, 0, A0},       {165, TL_EVT_MOUNT, TL_CLASS_SYSCALL, 0b111, 0},
+        {166, TL_EVT_UMOUNT2, TL_CLASS_SYSCALL, 0b1, 0},    {319, TL_EVT_MEMFD_CREATE, TL_CLASS_SYSCALL, 0b1, R},
+        {323, TL_EVT_USERFAULTFD, TL_CLASS_SYSCALL, 0, R},  {157, TL_EVT_PRCTL, TL_CLASS_SYSCALL, 0b10, 0},
     };
     return table;
 }

@@ -9,7 +9,7 @@
 #include <vector>
 
 extern "C" {
-#include "kern/event.h"
+#include "kern/tables.h"
 }
 
 namespace tripline {
@@ -26,7 +26,9 @@ std::string evt_res_string(int64_t rawres);     // "SUCCESS", "ENOENT", or the n
 struct SyscallInfo {
     int nr;           // x86_64
     uint8_t evt_type; // enum tl_evt_type
-    uint8_t class_id; // enum tl_class; TL_CLASS_NONE for execve (seen at sched_process_exec)
+    uint8_t class_id; // enum tl_class
+    uint8_t str_args; // bit i: argument i is a string the kernel copies (generic class)
+    uint8_t fd_from;  // enum tl_fd_from (generic class)
 };
 const std::vector<SyscallInfo>& syscalls_x86_64();
 

@@ -26,6 +26,9 @@ bool eval_condition(const Expr& e, const std::vector<Pred>& preds, const Event& 
         std::optional<Value> other;
         if (p.other)
             other = field_value(ev, *p.other, ctx);
+        FieldInfo::Multi multi = multi_of(p.field);
+        if (multi != FieldInfo::Multi::No)
+            return eval_pred_values(p, transform_values(p.transformers, field_values(ev, p.field, ctx)), multi, other);
         return eval_pred(p, transform(p.transformers, field_value(ev, p.field, ctx)), other);
     }
     case Expr::Kind::MacroRef: break;  // expanded before evaluation

@@ -3,6 +3,7 @@
 // tests build events and encode them into records for the kernel evaluator.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -19,9 +20,8 @@ namespace tripline {
 
 struct Event {
     struct tl_event rec{};  // the header part is meaningful; rec.data is not used
-    std::string exepath;
-    std::string args;       // argv, NUL separated
-    std::string fd_name;
+    std::array<std::string, TL_NSTR> str;  // the strings, by slot (enum tl_str_slot)
+    uint64_t num = 0;                      // evt.num: set by the consumer
 };
 
 // Validates and decodes one record. On failure returns nullopt and says why.
@@ -32,18 +32,29 @@ std::optional<Event> decode_event(const void* data, size_t size, std::string* er
 std::vector<uint8_t> encode_event(const Event& e);
 
 // What only userspace knows.
-struct Context {
-    std::string hostname;
-    std::function<std::string(uint32_t uid)> user_name;  // "" when unknown
+struct ContainerInfo {
+    std::string name, image, repository, tag, k8s_ns, k8s_pod;
+    bool privileged = false;
 };
 
+struct Context {
+    std::string hostname;
+    std::function<std::string(uint32_t uid)> user_name;   // "" when unknown
+    std::function<std::string(uint32_t gid)> group_name;  // "" when unknown
+    std::function<std::optional<ContainerInfo>(const std::string& id)> container;  // runtime metadata
+    int64_t boot_to_wall_ns = 0;  // CLOCK_REALTIME - CLOCK_BOOTTIME
+};
+
+// a field's value; nullopt when the event has none
 std::optional<Value> field_value(const Event& e, const FieldRef& f, const Context& ctx);
 inline std::optional<Value> field_value(const Event& e, FieldId id, const Context& ctx)
 {
     return field_value(e, FieldRef{id, ""}, ctx);
 }
+// the values of a field with several (FieldInfo::Multi); nullopt when none
+std::optional<std::vector<Value>> field_values(const Event& e, const FieldRef& f, const Context& ctx);
 
-std::string argv0(const Event& e);
-std::string args_joined(const Event& e);  // argv[1..], space separated
+std::string argv0(const std::string& argv);        // NUL-separated argv -> argv[0]
+std::string args_joined(const std::string& argv);  // argv[1..], space separated
 
 }  // namespace tripline

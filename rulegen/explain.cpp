@@ -23,7 +23,7 @@ std::string where_decided(int view)
     if (view == TL_VIEW_USERSPACE)
         return "userspace";
     std::string how = view < TL_SMALL_VIEWS                                           ? "array"
-                      : view == TL_VIEW_REMOTE_ADDR || view == TL_VIEW_LOCAL_ADDR     ? "address trie"
+                      : view_is_addr(view)                                              ? "address trie"
                       : view < TL_FIRST_STR_VIEW                                      ? "number trie"
                       : (view & 1)                                                    ? "suffix trie"
                                                                                       : "string trie";

@@ -15,13 +15,21 @@ enum class FieldType { String, Int, Ip, Net, Bool };
 const char* type_name(FieldType t);
 
 enum class FieldId : uint8_t {
-    EvtType, EvtDir, EvtRes, EvtRawres, EvtIsOpenRead, EvtIsOpenWrite, EvtHostname,
-    ProcName, ProcExe, ProcExepath, ProcCmdline, ProcArgs, ProcPname, ProcPid, ProcPpid,
-    UserUid, UserName, UserLoginuid, GroupGid,
-    FdName, FdDirectory, FdFilename, FdNum, FdTypechar, FdType, FdL4proto,
+    EvtType, EvtDir, EvtRes, EvtRawres, EvtFailed, EvtNum, EvtTime, EvtDatetime, EvtRawtime, EvtTimeIso8601,
+    EvtHostname, EvtArgs, EvtArg, EvtRawarg, EvtIsOpenRead, EvtIsOpenWrite, EvtIsOpenExec,
+    ProcName, ProcExe, ProcExepath, ProcCmdline, ProcExeline, ProcArgs, ProcCwd, ProcPid, ProcVpid, ProcPpid,
+    ProcPname, ProcPexe, ProcPexepath, ProcPcmdline, ProcAname, ProcApid, ProcAexe, ProcAexepath, ProcAcmdline,
+    ProcSid, ProcSname, ProcVpgid, ProcVpgidName, ProcVpgidExe, ProcIsVpgidLeader, ProcIsSidLeader, ProcTty,
+    ProcDuration, ProcPpidDuration, ProcExeIno, ProcExeInoCtime, ProcExeInoMtime, ProcExeInoCtimeDurationProcStart,
+    ProcIsExeUpperLayer, ProcIsExeLowerLayer, ProcIsExeFromMemfd, ProcIsExeWritable, ProcEnv,
+    ThreadTid, ThreadCapEffective, ThreadCapPermitted,
+    UserUid, UserName, UserLoginuid, UserLoginname, GroupGid, GroupName,
+    FdNum, FdName, FdNameraw, FdDirectory, FdFilename, FdTypechar, FdType, FdL4proto, FdSockfamily,
     FdSip, FdCip, FdRip, FdLip, FdSport, FdCport, FdRport, FdLport, FdDport,
-    FdSnet, FdCnet, FdRnet, FdLnet,
-    ContainerId,
+    FdSnet, FdCnet, FdRnet, FdLnet, FdIp, FdPort, FdNet, FdIsServer, FdConnected, FdNameChanged,
+    FdSipName, FdCipName, FdRipName, FdLipName, FdTypes,
+    ContainerId, ContainerFullId, ContainerName, ContainerImage, ContainerImageRepository, ContainerImageTag,
+    ContainerPrivileged, ContainerStartTs, K8sNsName, K8sPodName,
     Count
 };
 
@@ -29,7 +37,7 @@ enum class FieldId : uint8_t {
 enum class ArgKind {
     None,      // proc.name
     Index,     // proc.aname[2]: a number; without it, some fields are lists (FieldInfo::list)
-    Key,       // proc.env[HOME]
+    Key,       // proc.env[HOME]; without it, the whole value
     ArgName,   // evt.arg.flags or evt.arg[0]
 };
 
@@ -39,7 +47,13 @@ struct FieldInfo {
     FieldType type;
     const char* desc;
     ArgKind arg = ArgKind::None;
-    bool list = false;  // without an index, the field is every element (proc.aname: all ancestors)
+    // how a field with several values compares (see eval_pred)
+    enum class Multi : uint8_t {
+        No,
+        List,         // fd.types: `in` is a subset test, `intersects` a non-empty intersection
+        AnyAncestor,  // proc.aname without index: true when some ancestor satisfies the comparison
+        Either,       // fd.ip: either end; `!=` holds when neither end equals
+    } multi = Multi::No;
 };
 
 // A field as a condition or an output names it: the catalog entry and its argument.
@@ -53,7 +67,7 @@ struct FieldRef {
 
 // "proc.aname" + "2", or "evt.arg.flags" + "": the reference, or why not
 std::optional<FieldRef> resolve_field(const std::string& name, const std::string& arg, std::string* why);
-bool is_list(const FieldRef& f);  // extracts several values
+FieldInfo::Multi multi_of(const FieldRef& f);  // No when an index picks one value
 
 // How the kernel sees a field in one event class.
 enum class Lowering {

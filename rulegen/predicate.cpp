@@ -217,8 +217,8 @@ bool scalar(const Pred& p, const Value& v, const std::optional<Value>& other)
         return fnmatch(c->c_str(), s->c_str(), 0) == 0;
     case Op::Iglob:
         return fnmatch(c->c_str(), s->c_str(), FNM_CASEFOLD) == 0;
-    case Op::Regex:
-        return p.regex && re2::RE2::PartialMatch(*s, *p.regex);
+    case Op::Regex:  // RE2 in POSIX mode, a full match
+        return p.regex && re2::RE2::FullMatch(*s, *p.regex);
     default:
         return false;
     }
@@ -238,11 +238,6 @@ std::optional<Value> transform(const std::vector<Transformer>& ts, std::optional
                 v = Value{static_cast<int64_t>(l->size())};
             else
                 return std::nullopt;
-            continue;
-        }
-        if (auto* l = std::get_if<StrList>(&*v)) {
-            for (auto& s : *l)
-                s = t == Transformer::Tolower ? lower(s) : t == Transformer::Toupper ? upper(s) : t == Transformer::Basename ? basename_of(s) : b64_decode(s).value_or("");
             continue;
         }
         const auto* s = std::get_if<std::string>(&*v);
@@ -266,38 +261,85 @@ std::optional<Value> transform(const std::vector<Transformer>& ts, std::optional
     return v;
 }
 
-bool path_under(const std::string& path, const std::string& prefix)
-{
-    std::string pre = prefix;
-    while (pre.size() > 1 && pre.back() == '/')
-        pre.pop_back();
-    if (path.compare(0, pre.size(), pre) != 0)
-        return false;
-    return path.size() == pre.size() || pre == "/" || path[pre.size()] == '/';
-}
-
 bool eval_pred(const Pred& p, const std::optional<Value>& v, const std::optional<Value>& other)
 {
     if (!v || (p.other && !other))
         return false;
-    if (const auto* list = std::get_if<StrList>(&*v)) {
-        // a field with several values
-        switch (p.op) {
-        case Op::Exists:
-            return true;
-        case Op::In:  // every value is one of the constants
-            return !list->empty() && std::all_of(list->begin(), list->end(), [&](const std::string& s) {
-                return scalar(p, Value{s}, other);
-            });
-        case Op::Ne:  // no value equals
-            return std::none_of(list->begin(), list->end(), [&](const std::string& s) {
-                return equal(Value{s}, other ? *other : p.values.at(0));
-            });
-        default:  // some value satisfies
-            return std::any_of(list->begin(), list->end(), [&](const std::string& s) { return scalar(p, Value{s}, other); });
+    return scalar(p, *v, other);
+}
+
+std::optional<std::vector<Value>> transform_values(const std::vector<Transformer>& ts,
+                                                   std::optional<std::vector<Value>> vs)
+{
+    if (!vs || ts.empty())
+        return vs;
+    for (size_t i = 0; i < ts.size(); i++) {
+        if (ts[i] == Transformer::Len) {
+            // len() of several values is their count; what follows applies to the count
+            auto rest = std::vector<Transformer>(ts.begin() + static_cast<long>(i) + 1, ts.end());
+            auto counted = transform(rest, Value{static_cast<int64_t>(vs->size())});
+            if (!counted)
+                return std::nullopt;
+            return std::vector<Value>{*counted};
+        }
+        for (auto& v : *vs) {
+            auto t = transform({ts[i]}, v);
+            if (!t)
+                return std::nullopt;
+            v = *t;
         }
     }
-    return scalar(p, *v, other);
+    return vs;
+}
+
+bool eval_pred_values(const Pred& p, const std::optional<std::vector<Value>>& vs, FieldInfo::Multi multi,
+                      const std::optional<Value>& other)
+{
+    if (!vs || (p.other && !other))
+        return false;
+    const auto& list = *vs;
+    auto any = [&]() { return std::any_of(list.begin(), list.end(), [&](const Value& v) { return scalar(p, v, other); }); };
+    switch (multi) {
+    case FieldInfo::Multi::List:
+        if (p.op == Op::Exists)
+            return true;
+        if (p.op == Op::In)  // a subset test
+            return std::all_of(list.begin(), list.end(), [&](const Value& v) { return scalar(p, v, other); });
+        return any();  // intersects
+    case FieldInfo::Multi::Either:
+        if (p.op == Op::Ne)  // neither end equals
+            return std::all_of(list.begin(), list.end(), [&](const Value& v) { return scalar(p, v, other); });
+        return any();
+    default:  // some ancestor satisfies the comparison, whatever the operator
+        return any();
+    }
+}
+
+bool path_under(const std::string& path, const std::string& prefix)
+{
+    auto components = [](const std::string& s) {
+        std::vector<std::string> out;
+        size_t i = 0;
+        while (i < s.size()) {
+            size_t j = s.find('/', i);
+            if (j == std::string::npos)
+                j = s.size();
+            if (j > i)
+                out.push_back(s.substr(i, j - i));
+            i = j + 1;
+        }
+        return out;
+    };
+    auto pre = components(prefix), p = components(path);
+    if (pre.size() > p.size())
+        return false;
+    for (size_t i = 0; i < pre.size(); i++) {
+        // a component with ? * [ is a glob for that component
+        bool glob = pre[i].find_first_of("?*[") != std::string::npos;
+        if (glob ? fnmatch(pre[i].c_str(), p[i].c_str(), 0) != 0 : pre[i] != p[i])
+            return false;
+    }
+    return true;
 }
 
 }  // namespace tripline

@@ -51,6 +51,12 @@ std::optional<Value> transform(const std::vector<Transformer>& ts, std::optional
 // Falco's semantics: a missing value makes every comparison false (and so
 // `not` of it true). `other` is the value of val(field), when used.
 bool eval_pred(const Pred& p, const std::optional<Value>& v, const std::optional<Value>& other = std::nullopt);
+// the same for a field with several values, by its kind (FieldInfo::Multi)
+bool eval_pred_values(const Pred& p, const std::optional<std::vector<Value>>& vs, FieldInfo::Multi multi,
+                      const std::optional<Value>& other = std::nullopt);
+// the transformers, element by element; len() of several values is their count
+std::optional<std::vector<Value>> transform_values(const std::vector<Transformer>& ts,
+                                                   std::optional<std::vector<Value>> vs);
 
 // pmatch: `path` is one of `prefix`'s path components' continuations
 bool path_under(const std::string& path, const std::string& prefix);

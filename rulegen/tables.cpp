@@ -28,7 +28,7 @@ namespace tripline {
 
 int view_of(const Pred& p, uint32_t class_id)
 {
-    if (!p.kernel_plain() || is_list(p.field))
+    if (!p.kernel_plain() || multi_of(p.field) != FieldInfo::Multi::No)
         return TL_VIEW_USERSPACE;
     Lowered l = lowering(p.field, class_id);
     switch (l.how) {
@@ -61,6 +61,12 @@ bool view_is_signed(int view)
     return view == TL_VIEW_RAWRES || view == TL_VIEW_FD_NUM || view == TL_VIEW_LOGINUID;
 }
 
+bool view_is_addr(int view)
+{
+    return view == TL_VIEW_REMOTE_ADDR || view == TL_VIEW_LOCAL_ADDR || view == TL_VIEW_SERVER_ADDR ||
+           view == TL_VIEW_CLIENT_ADDR;
+}
+
 const char* view_name(int view)
 {
     switch (view) {
@@ -80,6 +86,10 @@ const char* view_name(int view)
     case TL_VIEW_LOCAL_ADDR: return "local address";
     case TL_VIEW_REMOTE_PORT: return "remote port";
     case TL_VIEW_LOCAL_PORT: return "local port";
+    case TL_VIEW_SERVER_ADDR: return "server address";
+    case TL_VIEW_CLIENT_ADDR: return "client address";
+    case TL_VIEW_SERVER_PORT: return "server port";
+    case TL_VIEW_CLIENT_PORT: return "client port";
     case TL_VIEW_PROC_NAME: return "proc.name";
     case TL_VIEW_PROC_NAME_REV: return "proc.name reversed";
     case TL_VIEW_PNAME: return "proc.pname";
@@ -109,7 +119,7 @@ ViewKind kind_of(int view)
 {
     if (view < TL_SMALL_VIEWS)
         return ViewKind::Small;
-    if (view == TL_VIEW_REMOTE_ADDR || view == TL_VIEW_LOCAL_ADDR)
+    if (view_is_addr(view))
         return ViewKind::Addr;
     if (view < TL_FIRST_STR_VIEW)
         return ViewKind::Num;
@@ -457,6 +467,8 @@ private:
         for (const auto& s : syscalls_x86_64()) {
             tl_syscall& e = out_.syscalls[static_cast<size_t>(s.nr)];
             e.evt_type = s.evt_type;
+            e.str_args = s.str_args;
+            e.fd_from = s.fd_from;
             const tl_class_cfg& cls = out_.classes[s.class_id];
             if (s.class_id == TL_CLASS_NONE || cls.word_lo >= cls.word_hi)
                 continue;

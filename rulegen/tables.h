@@ -20,6 +20,7 @@ namespace tripline {
 // which view decides a predicate in a class (TL_VIEW_USERSPACE: only userspace)
 int view_of(const Pred& p, uint32_t class_id);
 bool view_is_signed(int view);
+bool view_is_addr(int view);
 const char* view_name(int view);
 
 // One term of the ruleset, at its bit.

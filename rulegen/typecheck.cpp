@@ -145,6 +145,18 @@ private:
                   "operator '" + e.op + "' does not apply to '" + lhs + "', a " + type_name(type));
             return false;
         }
+        const bool counted = !p.transformers.empty() && p.transformers.back() == Transformer::Len;
+        if (multi_of(p.field) == FieldInfo::Multi::List && !counted && *op != Op::In && *op != Op::Intersects &&
+            *op != Op::Exists) {
+            error(Code::TypeMismatch, e, e.loc,
+                  "'" + lhs + "' is a list: only 'in', 'intersects' and 'exists' apply to it");
+            return false;
+        }
+        if (e.rhs.kind == Operand::Kind::Field && (multi_of(p.field) != FieldInfo::Multi::No || *op == Op::Regex ||
+                                                   *op == Op::Pmatch || type == FieldType::Net)) {
+            error(Code::TypeMismatch, e, e.rhs.loc, "'" + lhs + "' " + e.op + " cannot take a field on its right");
+            return false;
+        }
         if (*op != Op::Exists && !operands(e, type, lhs, p))
             return false;
         if (p.field.id == FieldId::EvtType && p.transformers.empty())
@@ -206,7 +218,9 @@ private:
             v = Value{*bytes};
         }
         if (p.op == Op::Regex) {
-            auto re = std::make_shared<re2::RE2>(std::get<std::string>(*v), re2::RE2::Quiet);
+            re2::RE2::Options opts(re2::RE2::Quiet);
+            opts.set_posix_syntax(true);  // Falco: RE2 in POSIX mode
+            auto re = std::make_shared<re2::RE2>(std::get<std::string>(*v), opts);
             if (!re->ok()) {
                 error(Code::BadValue, e, rhs.loc, "invalid regular expression '" + rhs.text + "': " + re->error());
                 return false;

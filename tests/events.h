@@ -21,24 +21,27 @@ inline tripline::Event make_event(uint32_t class_id, uint32_t evt_type)
     std::strcpy(e.rec.comm, "cat");
     std::strcpy(e.rec.pcomm, "bash");
     std::strcpy(e.rec.container_id, "host");
-    e.exepath = "/usr/bin/cat";
-    e.args = std::string("cat\0/etc/hosts", 14);
+    e.str[TL_STR_EXEPATH] = "/usr/bin/cat";
+    e.str[TL_STR_ARGS] = std::string("cat\0/etc/hosts", 14);
     if (class_id == TL_CLASS_OPEN) {
         e.rec.res = 3;
-        e.rec.payload.open = tl_open_info{0, 0100644, 3, TL_FD_FILE, 1, 0, 0};
-        e.fd_name = "/etc/hosts";
+        e.rec.payload.open = tl_open_info{0, 0100644, 3, TL_FD_FILE, 1, 0, 0, 0, -100, 0};
+        e.str[TL_STR_FD_NAME] = "/etc/hosts";
     }
-    if (class_id == TL_CLASS_CONNECT) {
-        auto& c = e.rec.payload.connect;
+    if (class_id == TL_CLASS_NET) {
+        e.rec.payload.net.fd = 5;
+        e.rec.payload.net.fd_kind = TL_FD_IPV4;
+        auto& c = e.rec.payload.net.sock;
         tripline::IpAddr r = *tripline::parse_ip("169.254.169.254"), l = *tripline::parse_ip("10.0.0.5");
         std::memcpy(c.remote, r.b.data(), 16);
         std::memcpy(c.local, l.b.data(), 16);
         c.rport = 80;
         c.lport = 40000;
-        c.fd = 5;
-        c.fd_kind = TL_FD_IPV4;
         c.l4proto = TL_L4_TCP;
+        c.connected = 1;
     }
+    if (class_id == TL_CLASS_SYSCALL)
+        e.rec.flags |= TL_EF_NO_FD | TL_EF_NO_ADDR;
     return e;
 }
 

@@ -42,8 +42,9 @@ Event random_event(std::mt19937& rng)
     static const std::vector<std::pair<uint32_t, uint32_t>> types = {
         {TL_CLASS_EXEC, TL_EVT_EXECVE},     {TL_CLASS_EXEC, TL_EVT_EXECVEAT},  {TL_CLASS_OPEN, TL_EVT_OPEN},
         {TL_CLASS_OPEN, TL_EVT_OPENAT},     {TL_CLASS_OPEN, TL_EVT_OPENAT2},   {TL_CLASS_OPEN, TL_EVT_CREAT},
-        {TL_CLASS_CONNECT, TL_EVT_CONNECT}, {TL_CLASS_SETID, TL_EVT_SETUID},   {TL_CLASS_SETID, TL_EVT_SETRESUID},
-        {TL_CLASS_SETID, TL_EVT_SETGID}};
+        {TL_CLASS_NET, TL_EVT_CONNECT},     {TL_CLASS_NET, TL_EVT_ACCEPT4},    {TL_CLASS_NET, TL_EVT_SOCKET},
+        {TL_CLASS_SETID, TL_EVT_SETUID},    {TL_CLASS_SETID, TL_EVT_SETRESUID}, {TL_CLASS_SETID, TL_EVT_SETGID},
+        {TL_CLASS_SYSCALL, TL_EVT_DUP2},    {TL_CLASS_SYSCALL, TL_EVT_SYMLINKAT}, {TL_CLASS_SYSCALL, TL_EVT_PTRACE}};
     auto [cls, type] = pick(rng, types);
     Event e = tltest::make_event(cls, type);
     std::snprintf(e.rec.comm, sizeof(e.rec.comm), "%s", pick(rng, kComms).c_str());
@@ -56,12 +57,14 @@ Event random_event(std::mt19937& rng)
     e.rec.uid = pick(rng, kIds);
     e.rec.gid = pick(rng, kIds);
     e.rec.loginuid = pick(rng, kIds);
-    e.exepath = pick(rng, kPaths);
+    e.str[TL_STR_EXEPATH] = pick(rng, kPaths);
     if (coin(rng, 5))
         e.rec.flags |= TL_EF_EXE_TRUNC;
-    e.args = pick(rng, kArgv0) + std::string("\0", 1) + (coin(rng, 50) ? "-c" : "security-credentials");
+    e.str[TL_STR_ARGS] = pick(rng, kArgv0) + std::string("\0", 1) + (coin(rng, 50) ? "-c" : "security-credentials");
     if (coin(rng, 5))
-        e.args.clear();
+        e.str[TL_STR_ARGS].clear();
+    e.rec.flags |= TL_EF_PROC_INFO;
+    e.str[TL_STR_CWD] = "/home/u";
     e.rec.res = cls == TL_CLASS_EXEC ? 0 : pick(rng, kRes);
     if (cls == TL_CLASS_OPEN) {
         auto& o = e.rec.payload.open;
@@ -69,22 +72,37 @@ Event random_event(std::mt19937& rng)
         o.is_read = coin(rng, 60);
         o.is_write = coin(rng, 40);
         o.fd_kind = coin(rng, 85) ? TL_FD_FILE : TL_FD_DIRECTORY;
-        e.fd_name = pick(rng, kPaths);
+        e.str[TL_STR_FD_NAME] = pick(rng, kPaths);
         if (coin(rng, 5))
             e.rec.flags |= TL_EF_PATH_TRUNC;
     }
-    if (cls == TL_CLASS_CONNECT) {
-        auto& c = e.rec.payload.connect;
+    if (cls == TL_CLASS_NET || (cls == TL_CLASS_SYSCALL && coin(rng, 50))) {
+        tl_sock& c = cls == TL_CLASS_NET ? e.rec.payload.net.sock : e.rec.payload.sys.sock;
         auto r = *parse_ip(pick(rng, kAddrs)), l = *parse_ip(pick(rng, kAddrs));
         std::memcpy(c.remote, r.b.data(), 16);
         std::memcpy(c.local, l.b.data(), 16);
         c.rport = pick(rng, kPorts);
         c.lport = pick(rng, kPorts);
-        c.fd = coin(rng, 90) ? 5 : -1;
-        c.fd_kind = coin(rng, 50) ? TL_FD_IPV4 : coin(rng, 80) ? TL_FD_IPV6 : TL_FD_UNIX;
         c.l4proto = coin(rng, 70) ? TL_L4_TCP : TL_L4_UDP;
+        c.is_server = coin(rng, 30);
+        c.connected = coin(rng, 80);
+        int32_t fd = coin(rng, 90) ? 5 : -1;
+        uint8_t kind = coin(rng, 50) ? TL_FD_IPV4 : coin(rng, 80) ? TL_FD_IPV6 : TL_FD_UNIX;
+        if (cls == TL_CLASS_NET) {
+            e.rec.payload.net.fd = fd;
+            e.rec.payload.net.fd_kind = kind;
+        } else {
+            e.rec.flags &= static_cast<uint16_t>(~(TL_EF_NO_FD | TL_EF_NO_ADDR));
+            e.rec.payload.sys.fd = fd;
+            e.rec.payload.sys.fd_kind = kind;
+        }
         if (coin(rng, 10))
             e.rec.flags |= TL_EF_NO_ADDR;
+    }
+    if (cls == TL_CLASS_SYSCALL) {
+        e.rec.payload.sys.args[0] = coin(rng, 50) ? 16 : 0;  // PTRACE_ATTACH / TRACEME
+        e.str[TL_STR_ARG0] = pick(rng, kPaths);
+        e.str[TL_STR_ARG1] = pick(rng, kPaths);
     }
     return e;
 }
@@ -197,7 +215,8 @@ void differential(const Ruleset& rs, Kernel& k, std::mt19937& rng, int events, T
                 o << (exact ? "MISSED" : "WRONG DEFINITE") << " rule '" << rule.name << "'\n"
                   << "  condition: " << to_string(rule.condition) << "\n  class " << class_name(r.class_id)
                   << " type " << evt_type_name(r.evt_type) << " comm '" << r.comm << "' pcomm '" << r.pcomm
-                  << "' exe '" << decoded->exepath << "' argv0 '" << argv0(*decoded) << "' fd '" << decoded->fd_name
+                  << "' exe '" << decoded->str[TL_STR_EXEPATH] << "' argv0 '" << argv0(decoded->str[TL_STR_ARGS])
+                  << "' fd '" << decoded->str[TL_STR_FD_NAME]
                   << "' res " << r.res << " uid " << r.uid << " flags 0x" << std::hex << r.flags;
                 FAIL(o.str());
                 return;

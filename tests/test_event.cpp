@@ -45,7 +45,7 @@ TEST_CASE("encode then decode keeps every field")
 
 TEST_CASE("connect fields and the socket tuple")
 {
-    Event e = tltest::make_event(TL_CLASS_CONNECT, TL_EVT_CONNECT);
+    Event e = tltest::make_event(TL_CLASS_NET, TL_EVT_CONNECT);
     CHECK(value_of(e, "fd.sip") == "169.254.169.254");
     CHECK(value_of(e, "fd.rport") == "80");
     CHECK(value_of(e, "fd.lport") == "40000");
@@ -68,9 +68,9 @@ TEST_CASE("malformed records are refused with a reason, never read past")
     CHECK_FALSE(decode_event(bad.data(), bad.size(), &why));
 
     bad = good;
-    reinterpret_cast<tl_event*>(bad.data())->fd_name.off = 60000;
+    reinterpret_cast<tl_event*>(bad.data())->str[TL_STR_FD_NAME].off = 60000;
     CHECK_FALSE(decode_event(bad.data(), bad.size(), &why));
-    CHECK(why.find("fd name") != std::string::npos);
+    CHECK(why.find("runs past") != std::string::npos);
 
     bad = good;
     reinterpret_cast<tl_event*>(bad.data())->class_id = 99;
@@ -172,7 +172,7 @@ TEST_CASE("alerts: Falco's text line and JSON keys")
     CHECK(keys == std::vector<std::string>{"hostname", "output", "output_fields", "priority", "rule", "source",
                                             "tags", "time"});
     // bytes that are not UTF-8 do not lose the alert
-    e.fd_name = "/tmp/\xff\xfe";
+    e.str[TL_STR_FD_NAME] = "/tmp/\xff\xfe";
     Alert b = make_alert(rs.rules[0], e, ctx, 0);
     CHECK_NOTHROW(nlohmann::json::parse(format_json(b, "h")));
 }

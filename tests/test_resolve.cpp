@@ -151,7 +151,7 @@ TEST_CASE("warnings: uncaptured event types, rules that can never match, other s
     Diagnostics d;
     auto rs = tltest::compile_text(R"(
 - rule: r
-  condition: evt.type = ptrace
+  condition: evt.type = chdir
   output: o
   priority: INFO
 - rule: k8s

@@ -108,7 +108,7 @@ TEST_CASE("addresses and networks on one trie")
 {
     Ruleset rs = compile("evt.type = connect and fd.snet in (10.0.0.0/8, 192.168.0.0/16) and not fd.sip = 10.1.2.3");
     auto cell = [&](const char* ip) {
-        tl_pair p = model_lookup_num(rs.tables, TL_VIEW_REMOTE_ADDR, addr_key_value(*parse_ip(ip)));
+        tl_pair p = model_lookup_num(rs.tables, TL_VIEW_SERVER_ADDR, addr_key_value(*parse_ip(ip)));
         uint32_t b = rs.tables.bit_of_term[0];
         return std::make_pair(bit(rs.tables, p.may, b), bit(rs.tables, p.def, b));
     };

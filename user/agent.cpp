@@ -2,6 +2,9 @@
 #include "user/agent.h"
 
 #include <bpf/libbpf.h>
+#include <nlohmann/json.hpp>
+#include <sys/resource.h>
+#include <grp.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -27,6 +30,20 @@ Context host_context()
     ctx.hostname = host;
     auto cache = std::make_shared<std::map<uint32_t, std::string>>();
     auto mutex = std::make_shared<std::mutex>();
+    auto gcache = std::make_shared<std::map<uint32_t, std::string>>();
+    ctx.group_name = [gcache, mutex](uint32_t gid) {
+        std::lock_guard<std::mutex> lock(*mutex);
+        auto it = gcache->find(gid);
+        if (it != gcache->end())
+            return it->second;
+        struct group gr {}, *res = nullptr;
+        char buf[4096];
+        std::string name;
+        if (getgrgid_r(gid, &gr, buf, sizeof(buf), &res) == 0 && res)
+            name = res->gr_name;
+        (*gcache)[gid] = name;
+        return name;
+    };
     ctx.user_name = [cache, mutex](uint32_t uid) {
         std::lock_guard<std::mutex> lock(*mutex);
         auto it = cache->find(uid);
@@ -55,6 +72,7 @@ Result<std::unique_ptr<Agent>> Agent::start(Ruleset rules, const AgentOptions& o
     std::unique_ptr<Agent> a(new Agent(std::move(rules), opts));
     a->ctx_ = host_context();
     a->boot_to_wall_ns_ = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
+    a->ctx_.boot_to_wall_ns = a->boot_to_wall_ns_;
     auto k = Kernel::load(opts.attach);
     if (!k)
         return Error{k.error()};
@@ -91,6 +109,7 @@ void Agent::handle(const void* data, size_t size)
             log::warn("dropping a malformed record: " + why);
         return;
     }
+    e->num = stats_.records;
     if (on_record)
         on_record(*e);
     for (const Rule* rule : confirm(rules_, *e, ctx_, stats_.confirm)) {
@@ -123,6 +142,35 @@ Result<Ok> Agent::run(const std::atomic<bool>& stop)
     if (!r)
         return Error{r.error()};
     return Ok{};
+}
+
+std::string Agent::summary_json() const
+{
+    nlohmann::ordered_json j;
+    Counters c = kernel_->counters();
+    static const char* names[TL_CNT_COUNT] = {"seen", "dropped_early", "dropped", "emitted", "lost",
+                                              "proc_table_full", "path_truncated", "compat_skipped"};
+    for (uint32_t cls = 0; cls < TL_CLASS_COUNT; cls++)
+        for (uint32_t n = 0; n < TL_CNT_COUNT; n++)
+            j["kernel"][class_name(cls)][names[n]] = c[cls][n];
+    j["records"] = stats_.records;
+    j["malformed"] = stats_.decode_errors;
+    j["candidates"] = stats_.confirm.candidates;
+    j["confirmed"] = stats_.confirm.confirmed;
+    j["rejected"] = stats_.confirm.rejected;
+    j["definite_mismatch"] = stats_.confirm.definite_mismatch;
+    j["alerts"] = stats_.alerts;
+    if (output_) {
+        j["output"]["written"] = output_->written();
+        j["output"]["dropped"] = output_->dropped();
+        j["output"]["failed"] = output_->failed();
+    }
+    struct rusage ru {};
+    getrusage(RUSAGE_SELF, &ru);
+    j["cpu_user_s"] = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
+    j["cpu_sys_s"] = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+    j["max_rss_kb"] = ru.ru_maxrss;
+    return j.dump();
 }
 
 std::string Agent::summary() const

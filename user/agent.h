@@ -47,7 +47,8 @@ public:
     const Ruleset& rules() const { return rules_; }
     Kernel& kernel() { return *kernel_; }
     const AgentStats& stats() const { return stats_; }
-    std::string summary() const;  // counters, one line per class, for exit and `stats`
+    std::string summary() const;       // counters, one line per class, for exit and `stats`
+    std::string summary_json() const;  // the same, with the agent's own CPU and memory
 
 private:
     Agent(Ruleset rules, AgentOptions opts) : rules_(std::move(rules)), opts_(opts) {}

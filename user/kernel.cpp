@@ -37,7 +37,8 @@ Result<std::unique_ptr<Kernel>> Kernel::load(bool attach)
     tripline_bpf* s = k->skel_.get();
     s->rodata->self_tgid = static_cast<uint32_t>(getpid());
     // tail-called and test programs are not attached to anything themselves
-    for (bpf_program* p : {s->progs.open_exit, s->progs.connect_exit, s->progs.setid_exit, s->progs.eval_record})
+    for (bpf_program* p : {s->progs.open_exit, s->progs.net_exit, s->progs.setid_exit, s->progs.syscall_exit,
+                           s->progs.exec_fail_exit, s->progs.eval_record})
         bpf_program__set_autoattach(p, false);
     if (int err = tripline_bpf__load(s)) {
         std::string failed;
@@ -48,9 +49,9 @@ Result<std::unique_ptr<Kernel>> Kernel::load(bool attach)
                      ": " + why(err) + "; run with -v for the verifier's log"};
     }
     const std::pair<uint32_t, bpf_program*> classes[] = {
-        {TL_CLASS_OPEN, s->progs.open_exit},
-        {TL_CLASS_CONNECT, s->progs.connect_exit},
-        {TL_CLASS_SETID, s->progs.setid_exit},
+        {TL_CLASS_EXEC, s->progs.exec_fail_exit}, {TL_CLASS_OPEN, s->progs.open_exit},
+        {TL_CLASS_NET, s->progs.net_exit},        {TL_CLASS_SETID, s->progs.setid_exit},
+        {TL_CLASS_SYSCALL, s->progs.syscall_exit},
     };
     for (const auto& [cls, prog] : classes) {
         int fd = bpf_program__fd(prog);

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "rulegen/abi_names.h"
@@ -94,7 +95,8 @@ int cmd_fields()
     return 0;
 }
 
-int cmd_run(const std::vector<std::string>& paths, const AgentOptions& opts, const std::string& out_path)
+int cmd_run(const std::vector<std::string>& paths, const AgentOptions& opts, const std::string& out_path,
+            const std::string& stats_path)
 {
     auto rs = compile(paths);
     if (!rs)
@@ -125,6 +127,12 @@ int cmd_run(const std::vector<std::string>& paths, const AgentOptions& opts, con
               (opts.ship_all ? " (kernel filter off: every event goes to userspace)" : "") + "; Ctrl-C stops");
     auto r = (*agent)->run(g_stop);
     std::string summary = (*agent)->summary();
+    if (!stats_path.empty()) {
+        std::ofstream out(stats_path);
+        out << (*agent)->summary_json() << "\n";
+        if (!out)
+            log::error("writing the exit statistics to " + stats_path);
+    }
     agent->reset();  // detach and release every BPF object before saying goodbye
     std::istringstream lines(summary);
     for (std::string line; std::getline(lines, line);)
@@ -159,13 +167,14 @@ int main(int argc, char** argv)
     };
 
     AgentOptions opts;
-    std::string out_path;
+    std::string out_path, stats_path;
     auto* run = app.add_subcommand("run", "run the agent: load the rules into the kernel and print alerts");
     add_rules(run);
     run->add_flag("--json", opts.json, "one JSON object per alert, with Falco's keys");
     run->add_option("-o,--output", out_path, "append alerts to this file instead of stdout");
     run->add_flag("--no-kernel-filter", opts.ship_all,
                   "forward every event of the watched kinds to userspace (Falco's architecture, for comparison)");
+    run->add_option("--exit-stats", stats_path, "at exit, write the counters, CPU and memory as JSON to this file");
     run->footer("EXAMPLES:\n    tripline run -r rules/ --json -o alerts.json");
 
     auto* check = app.add_subcommand("check", "compile the rules without touching the kernel");
@@ -186,7 +195,7 @@ int main(int argc, char** argv)
     log::set_verbose(verbose);
     log::route_libbpf();
     if (run->parsed())
-        return cmd_run(paths, opts, out_path);
+        return cmd_run(paths, opts, out_path, stats_path);
     if (check->parsed())
         return cmd_check(paths);
     if (expl->parsed())
