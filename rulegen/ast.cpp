@@ -59,6 +59,8 @@ std::string to_string(const Expr& e)
         for (const auto& t : e.transformers)
             s = t + "(" + s + ")";
         s += " " + e.op;
+        if (!e.modifier.empty())
+            s += " " + e.modifier;
         if (e.rhs.kind != Operand::Kind::None)
             s += " " + to_string(e.rhs);
         return s;

@@ -30,6 +30,7 @@ struct Expr {
     std::string arg;    // "2" for proc.aname[2]
     std::vector<std::string> transformers;  // tolower(b64(x)): {"b64", "tolower"}, innermost first
     std::string op;     // "=", "in", "exists", ...
+    std::string modifier;  // "oneof", "anyof", "allof": op applies to each value of a list
     Operand rhs;
     int pred = -1;      // set by type checking: index into the ruleset's predicates
 

@@ -27,6 +27,13 @@ const char* code_name(Code c)
     case Code::Io: return "io";
     case Code::UnsupportedOperator: return "unsupported-operator";
     case Code::UnsupportedEvent: return "unsupported-event";
+    case Code::BadOverride: return "bad-override";
+    case Code::BadException: return "bad-exception";
+    case Code::EngineVersion: return "engine-version";
+    case Code::UnsupportedPlugin: return "unsupported-plugin";
+    case Code::Deprecated: return "deprecated";
+    case Code::Ignored: return "ignored";
+    case Code::NoEventType: return "no-event-type";
     }
     return "unknown";
 }

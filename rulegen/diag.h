@@ -39,6 +39,13 @@ enum class Code {
     Io,                // a file could not be read
     UnsupportedOperator, // an operator tripline does not implement yet
     UnsupportedEvent,  // warning: an event type tripline does not capture yet
+    BadOverride,       // an append/override that Falco's loader refuses
+    BadException,      // an exception whose fields, comps or values do not fit
+    EngineVersion,     // the rules need a newer rules engine
+    UnsupportedPlugin, // warning: the rules name a plugin tripline does not have
+    Deprecated,        // warning: a form Falco deprecates (append: true, enabled-only items)
+    Ignored,           // warning: accepted and ignored (capture)
+    NoEventType,       // warning: a rule that matches every event type
 };
 
 const char* code_name(Code c);

@@ -30,23 +30,47 @@ Token Lexer::peek()
 
 Token Lexer::quoted(char quote)
 {
+    // Falco: the string ends at a quote not right after a backslash; then the
+    // escapes \b \f \n \r \t \\ \/ and the same quote are decoded
     size_t begin = pos_++;
-    std::string text;
-    while (pos_ < s_.size() && s_[pos_] != quote) {
-        if (s_[pos_] == '\\' && pos_ + 1 < s_.size()) {
-            char n = s_[pos_ + 1];
-            if (n == quote || n == '\\') {
-                text += n;
-                pos_ += 2;
-                continue;
-            }
-        }
-        text += s_[pos_++];
+    size_t end = pos_;
+    while (end < s_.size() && !(s_[end] == quote && s_[end - 1] != '\\'))
+        end++;
+    if (end >= s_.size()) {
+        pos_ = s_.size();
+        return Token{Token::Kind::Error, "unterminated string: missing closing " + std::string(1, quote), begin, pos_};
     }
-    if (pos_ >= s_.size())
-        return Token{Token::Kind::Error, "unterminated string: missing closing " + std::string(1, quote),
-                     begin, pos_};
-    pos_++;
+    std::string text;
+    for (size_t i = begin + 1; i < end; i++) {
+        if (s_[i] != '\\' || i + 1 >= end) {
+            text += s_[i];
+            continue;
+        }
+        char n = s_[++i];
+        switch (n) {
+        case 'b': text += '\b'; break;
+        case 'f': text += '\f'; break;
+        case 'n': text += '\n'; break;
+        case 'r': text += '\r'; break;
+        case 't': text += '\t'; break;
+        case '\\': text += '\\'; break;
+        case '/': text += '/'; break;
+        case ' ': text += '\\'; break;  // Falco's quirk: a backslash, the space dropped
+        case '"':
+        case '\'':
+            if (n != quote) {
+                pos_ = end + 1;
+                return Token{Token::Kind::Error,
+                             std::string("invalid \\") + n + " escape in " + quote + "-quoted string", begin, pos_};
+            }
+            text += n;
+            break;
+        default:
+            pos_ = end + 1;
+            return Token{Token::Kind::Error, std::string("unsupported string escape sequence: \\") + n, begin, pos_};
+        }
+    }
+    pos_ = end + 1;
     return Token{Token::Kind::Quoted, text, begin, pos_};
 }
 
@@ -89,11 +113,17 @@ Token Lexer::next()
     return word(begin);
 }
 
+// a bare value: up to a blank, a parenthesis, a comma, '=' or a quote, as Falco
 Token Lexer::word(size_t begin)
 {
-    while (pos_ < s_.size() && !std::isspace(static_cast<unsigned char>(s_[pos_])) && s_[pos_] != '(' &&
-           s_[pos_] != ')' && s_[pos_] != ',')
+    static const std::string stops = "(),=\"'";
+    while (pos_ < s_.size() && !std::isspace(static_cast<unsigned char>(s_[pos_])) &&
+           stops.find(s_[pos_]) == std::string::npos)
         pos_++;
+    if (pos_ == begin) {  // a lone '=' or quote where a value belongs
+        pos_++;
+        return Token{Token::Kind::Error, "unexpected '" + s_.substr(begin, 1) + "' where a value belongs", begin, pos_};
+    }
     return Token{Token::Kind::Word, s_.substr(begin, pos_ - begin), begin, pos_};
 }
 

@@ -197,6 +197,22 @@ private:
         e.op = op.text == "==" ? "=" : op.text;
         if (e.op == "exists")
             return e;
+        // Falco 0.44: `proc.name startswith anyof (a, b)`
+        Token mod = lex_.peek();
+        if (mod.kind == Token::Kind::Ident && (mod.text == "oneof" || mod.text == "anyof" || mod.text == "allof")) {
+            lex_.next();
+            e.modifier = mod.text;
+            Token open = lex_.next_value();
+            if (open.kind != Token::Kind::LParen) {
+                fail(open.begin, "expected a list after '" + e.op + " " + e.modifier + "'");
+                return std::nullopt;
+            }
+            auto list = parse_list(open);
+            if (!list)
+                return std::nullopt;
+            e.rhs = std::move(*list);
+            return e;
+        }
         auto value = parse_value(op, true);
         if (!value)
             return std::nullopt;

@@ -1,25 +1,102 @@
 // The compiler pipeline: the passes of passes.h, in order, over a ruleset.
 // Every stage reports all of its errors before the pipeline stops.
+#include "rulegen/abi_names.h"
 #include "rulegen/passes.h"
 #include "rulegen/ruleset.h"
-#include "rulegen/abi_names.h"
 
 namespace tripline {
 
-std::optional<Ruleset> compile_rules(const std::vector<std::string>& paths, SourceManager& sm,
-                                     Diagnostics& diags)
+std::optional<Ruleset> compile_rules(const std::vector<std::string>& paths, SourceManager& sm, Diagnostics& diags,
+                                     const Selection& select)
 {
     Items items = load_items(paths, sm, diags);
     if (diags.has_errors())
         return std::nullopt;
-    return compile_items(items, diags);
+    return compile_items(items, diags, select);
 }
 
-std::optional<Ruleset> compile_items(const Items& items, Diagnostics& diags)
+namespace {
+
+void report_plugins(const Items& items, Diagnostics& diags)
+{
+    for (const auto& p : items.plugins) {
+        // the container plugin's fields are built in
+        if (p.name == "container")
+            continue;
+        bool alternative = false;
+        for (const auto& [name, version] : p.alternatives)
+            alternative = alternative || name == "container";
+        if (alternative)
+            continue;
+        diags.warning(Code::UnsupportedPlugin, p.loc,
+                      "the rules require plugin '" + p.name + "' (>= " + p.version +
+                          "), which tripline does not have: rules for its event source are skipped");
+    }
+}
+
+// compiles one rule's condition and output; nullopt when it has errors
+std::optional<Rule> compile_rule(const RuleItem& item, Definitions& defs, PredTable& preds, Diagnostics& diags)
+{
+    auto parsed = parse_condition(condition_with_exceptions(item), diags);
+    if (!parsed)
+        return std::nullopt;
+    auto expanded = expand_macros(*parsed, defs, diags);
+    if (!expanded)
+        return std::nullopt;
+    if (!typecheck(*expanded, preds, diags))
+        return std::nullopt;
+    auto output = parse_output(item.output, diags);
+    if (!output)
+        return std::nullopt;
+    Rule r;
+    r.name = item.name;
+    r.desc = item.desc;
+    r.priority = item.priority;
+    r.tags.assign(item.tags.begin(), item.tags.end());
+    r.enabled = item.enabled;
+    r.loc = item.loc;
+    r.condition = std::move(*expanded);
+    r.formula = to_nnf(r.condition);
+    r.output = std::move(*output);
+    return r;
+}
+
+// only unknown fields: what skip-if-unknown-filter forgives
+bool only_unknown_fields(const Diagnostics& d)
+{
+    for (const auto& x : d.all())
+        if (x.severity == Severity::Error && x.code != Code::UnknownField &&
+            !(x.code == Code::BadOutput && x.message.find("unknown field") != std::string::npos))
+            return false;
+    return true;
+}
+
+void apply_selection(std::vector<Rule>& rules, const Selection& select)
+{
+    for (auto& r : rules) {
+        r.below_priority = static_cast<int>(r.priority) > static_cast<int>(select.min_priority);
+        if (r.below_priority)
+            r.enabled = false;
+    }
+    for (const auto& step : select.steps)
+        for (auto& r : rules) {
+            if (r.below_priority)
+                continue;  // never added: no selection can enable it
+            bool hit = step.by_tag ? std::find(r.tags.begin(), r.tags.end(), step.pattern) != r.tags.end()
+                                   : wildcard_match(step.pattern, r.name);
+            if (hit)
+                r.enabled = step.enable;
+        }
+}
+
+}  // namespace
+
+std::optional<Ruleset> compile_items(const Items& items, Diagnostics& diags, const Selection& select)
 {
     Ruleset rs;
     Definitions defs = collect_definitions(items);
     PredTable preds;
+    report_plugins(items, diags);
 
     // every macro's syntax is checked, used or not, as Falco does
     for (const auto& [name, macro] : defs.macros)
@@ -32,33 +109,27 @@ std::optional<Ruleset> compile_items(const Items& items, Diagnostics& diags)
                               "'; tripline only has 'syscall' and skips it");
             continue;
         }
-        auto parsed = parse_condition(item.condition, diags);
-        if (!parsed)
+        Diagnostics local;
+        auto r = compile_rule(item, defs, preds, local);
+        if (!r && item.skip_if_unknown_filter && only_unknown_fields(local)) {
+            for (auto d : local.all()) {
+                d.severity = Severity::Warning;
+                d.message += " (rule '" + item.name + "' skipped: skip-if-unknown-filter)";
+                diags.add(std::move(d));
+            }
             continue;
-        auto expanded = expand_macros(*parsed, defs, diags);
-        if (!expanded)
-            continue;
-        if (!typecheck(*expanded, preds, diags))
-            continue;
-        auto output = parse_output(item.output, diags);
-        if (!output)
-            continue;
-        Rule r;
-        r.name = item.name;
-        r.desc = item.desc;
-        r.priority = item.priority;
-        r.tags = item.tags;
-        r.enabled = item.enabled;
-        r.loc = item.loc;
-        r.condition = std::move(*expanded);
-        r.formula = to_nnf(r.condition);
-        r.output = std::move(*output);
-        rs.rules.push_back(std::move(r));
+        }
+        for (const auto& d : local.all())
+            diags.add(d);
+        if (r)
+            rs.rules.push_back(std::move(*r));
     }
     if (diags.has_errors())
         return std::nullopt;
     rs.preds = std::move(preds.preds);
+    apply_selection(rs.rules, select);
 
+    const uint32_t all_classes = ((1u << TL_CLASS_COUNT) - 1) & ~1u;
     for (size_t i = 0; i < rs.rules.size(); i++) {
         Rule& r = rs.rules[i];
         if (!r.enabled)
@@ -78,6 +149,15 @@ std::optional<Ruleset> compile_items(const Items& items, Diagnostics& diags)
         if (!r.classes)
             diags.warning(Code::UnsupportedEvent, r.loc,
                           "rule '" + r.name + "' can never match: tripline captures none of the events it needs");
+        const RuleItem* item = nullptr;
+        for (const auto& it : items.rules)
+            if (it.name == r.name)
+                item = &it;
+        if (r.classes == all_classes && item && item->warn_evttypes)
+            diags.warning(Code::NoEventType, r.loc,
+                          "rule '" + r.name + "' matches every event type: it is evaluated on every event tripline "
+                          "captures",
+                          "restrict it with evt.type, or set warn_evttypes: false");
     }
 
     rs.tables = lower_tables(rs.terms, rs.preds, diags);

@@ -76,7 +76,7 @@ std::string Pred::text() const
     std::string lhs = field.text();
     for (Transformer t : transformers)
         lhs = std::string(transformer_name(t)) + "(" + lhs + ")";
-    std::string s = lhs + " " + op_name(op);
+    std::string s = lhs + " " + op_name(op) + (oneof ? " oneof" : "");
     if (op == Op::Exists)
         return s;
     if (other)
@@ -93,7 +93,7 @@ std::string Pred::text() const
             q += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
         return q + "\"";
     };
-    if (op == Op::In || op == Op::Intersects || op == Op::Pmatch) {
+    if (op == Op::In || op == Op::Intersects || op == Op::Pmatch || oneof) {
         s += " (";
         for (size_t i = 0; i < values.size(); i++)
             s += (i ? ", " : "") + quote(values[i]);
@@ -261,10 +261,27 @@ std::optional<Value> transform(const std::vector<Transformer>& ts, std::optional
     return v;
 }
 
+// oneof: each value alone, exactly one must hold
+bool exactly_one(const Pred& p, const Value& v)
+{
+    int hits = 0;
+    for (size_t i = 0; i < p.values.size(); i++) {
+        Pred one = p;
+        one.oneof = false;
+        one.values = {p.values[i]};
+        if (i < p.regexes.size())
+            one.regex = p.regexes[i];
+        hits += scalar(one, v, std::nullopt);
+    }
+    return hits == 1;
+}
+
 bool eval_pred(const Pred& p, const std::optional<Value>& v, const std::optional<Value>& other)
 {
     if (!v || (p.other && !other))
         return false;
+    if (p.oneof)
+        return exactly_one(p, *v);
     return scalar(p, *v, other);
 }
 

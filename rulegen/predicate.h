@@ -38,10 +38,12 @@ struct Pred {
     std::vector<Value> values;
     std::optional<FieldRef> other;  // val(other): compare with another field instead
     std::shared_ptr<const re2::RE2> regex;  // Op::Regex, compiled once
+    bool oneof = false;  // `op oneof (v...)`: exactly one value satisfies op
+    std::vector<std::shared_ptr<const re2::RE2>> regexes;  // oneof with regex: one per value
     Loc loc;  // first use
 
     std::string text() const;  // "proc.name in (bash, sh)": canonical, also the dedup key
-    bool kernel_plain() const { return transformers.empty() && !other; }
+    bool kernel_plain() const { return transformers.empty() && !other && !oneof; }
 };
 
 // The type a field has after the predicate's transformers.

@@ -10,6 +10,7 @@
 #include "rulegen/event.h"
 #include "rulegen/formula.h"
 #include "rulegen/items.h"
+#include "rulegen/select.h"
 #include "rulegen/tables.h"
 
 namespace tripline {
@@ -35,6 +36,7 @@ struct Rule {
     Priority priority = Priority::Warning;
     std::vector<std::string> tags;
     bool enabled = true;
+    bool below_priority = false;  // under the minimum priority: never loaded
     Loc loc;
     Expr condition;  // macros expanded, predicates bound
     Formula formula; // negation normal form
@@ -57,8 +59,8 @@ struct Ruleset {
 // The whole pipeline (pipeline.cpp). Returns nullopt when any error was
 // reported; warnings alone do not stop it.
 std::optional<Ruleset> compile_rules(const std::vector<std::string>& paths, SourceManager& sm,
-                                     Diagnostics& diags);
-std::optional<Ruleset> compile_items(const Items& items, Diagnostics& diags);
+                                     Diagnostics& diags, const Selection& select = {});
+std::optional<Ruleset> compile_items(const Items& items, Diagnostics& diags, const Selection& select = {});
 
 // The reference evaluator (eval.cpp): the exact meaning of a condition.
 bool eval_condition(const Expr& e, const std::vector<Pred>& preds, const Event& ev, const Context& ctx);

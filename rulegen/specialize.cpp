@@ -5,6 +5,8 @@
 // of the class's event types satisfy it. `false` means the rule never applies
 // to the class. Tested by tests/test_terms.cpp.
 #include "rulegen/abi_names.h"
+#include <climits>
+
 #include "rulegen/passes.h"
 
 namespace tripline {
@@ -25,6 +27,19 @@ std::optional<bool> decided(const Pred& p, uint32_t class_id)
     }
     if (l.how == Lowering::Constant)
         return eval_pred(p, transform(p.transformers, constant_value(p.field.id, class_id)));
+    if (p.field.id == FieldId::EvtNum && p.transformers.empty()) {
+        // tripline numbers events from 1: decided when the answer is the same
+        // for 1 and for the largest number (every comparison is monotone)
+        bool at_one = eval_pred(p, Value{int64_t{1}});
+        bool at_max = eval_pred(p, Value{INT64_MAX});
+        bool has_point = p.op == Op::Eq || p.op == Op::Ne || p.op == Op::In || p.op == Op::Intersects;
+        bool point_reachable = false;
+        for (const auto& v : p.values)
+            point_reachable = point_reachable || std::get<int64_t>(v) >= 1;
+        if (at_one == at_max && !(has_point && point_reachable))
+            return at_one;
+        return std::nullopt;
+    }
     if (p.field.id != FieldId::EvtType)
         return std::nullopt;
     bool any = false, all = true;

@@ -103,6 +103,8 @@ public:
 
     bool check(Expr& e)
     {
+        if (e.kind == Expr::Kind::Compare && !e.modifier.empty() && e.modifier != "oneof" && !expand_modifier(e))
+            return false;
         if (e.kind != Expr::Kind::Compare) {
             bool ok = true;
             for (auto& k : e.kids)
@@ -116,6 +118,41 @@ private:
     void error(Code code, const Expr& e, Loc loc, std::string msg, std::string hint = {})
     {
         diags_.add(Diagnostic{Severity::Error, code, loc, std::move(msg), std::move(hint), e.expanded_from});
+    }
+
+    static bool takes_modifier(const std::string& op)
+    {
+        static const std::set<std::string> ops = {"=",          "!=",          "contains", "icontains",
+                                                  "bcontains",  "startswith",  "bstartswith", "endswith",
+                                                  "glob",       "iglob",       "regex"};
+        return ops.count(op) != 0;
+    }
+
+    // `f op anyof (a, b)` is `(f op a or f op b)`, allof the same with `and`;
+    // an empty list is false for both, as in Falco
+    bool expand_modifier(Expr& e)
+    {
+        if (!takes_modifier(e.op)) {
+            error(Code::TypeMismatch, e, e.loc, "'" + e.modifier + "' cannot follow '" + e.op + "'",
+                  "it follows = != contains icontains bcontains startswith bstartswith endswith glob iglob regex");
+            return false;
+        }
+        Expr out;
+        out.loc = e.loc;
+        out.expanded_from = e.expanded_from;
+        out.kind = e.modifier == "anyof" ? Expr::Kind::Or : Expr::Kind::And;
+        for (const auto& item : e.rhs.items) {
+            Expr one = e;
+            one.modifier.clear();
+            one.rhs = item;
+            out.kids.push_back(std::move(one));
+        }
+        if (out.kids.empty())
+            out.kind = Expr::Kind::False;
+        else if (out.kids.size() == 1)
+            out = std::move(out.kids[0]);
+        e = std::move(out);
+        return true;
     }
 
     bool compare(Expr& e)
@@ -157,6 +194,26 @@ private:
             error(Code::TypeMismatch, e, e.rhs.loc, "'" + lhs + "' " + e.op + " cannot take a field on its right");
             return false;
         }
+        if (e.modifier == "oneof") {
+            if (!takes_modifier(e.op)) {
+                error(Code::TypeMismatch, e, e.loc, "'oneof' cannot follow '" + e.op + "'");
+                return false;
+            }
+            p.oneof = true;
+            for (const auto& item : e.rhs.items) {
+                Expr one = e;
+                one.rhs = item;
+                Pred tmp = p;
+                tmp.values.clear();
+                if (!operands(one, type, lhs, tmp))
+                    return false;
+                p.values.push_back(tmp.values.at(0));
+                if (tmp.regex)
+                    p.regexes.push_back(tmp.regex);
+            }
+            e.pred = preds_.intern(std::move(p));
+            return true;
+        }
         if (*op != Op::Exists && !operands(e, type, lhs, p))
             return false;
         if (p.field.id == FieldId::EvtType && p.transformers.empty())
@@ -187,6 +244,14 @@ private:
             return true;
         }
         if (takes_list(p.op)) {
+            if (rhs.kind == Operand::Kind::Word || rhs.kind == Operand::Kind::Quoted) {
+                // Falco: `proc.name in bash` is the set {bash}
+                auto v = constant(e, type, lhs, rhs);
+                if (!v)
+                    return false;
+                p.values.push_back(std::move(*v));
+                return true;
+            }
             if (rhs.kind != Operand::Kind::List) {
                 error(Code::TypeMismatch, e, rhs.loc, "'" + e.op + "' needs a list: " + lhs + " " + e.op + " (a, b)");
                 return false;

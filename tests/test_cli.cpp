@@ -61,20 +61,20 @@ TEST_CASE("check: malformed YAML, unknown field, undefined macro, missing output
     CHECK(yaml.err.find("/rules.yaml:4:1: error: invalid YAML") != std::string::npos);
     CHECK(yaml.err.find("error: invalid YAML") != std::string::npos);
 
-    Captured field = check("- rule: r\n  condition: evt.type = execve and proc.nam = x\n  output: o\n  priority: INFO\n");
+    Captured field = check("- rule: r\n  condition: evt.type = execve and proc.nam = x\n  output: o\n  desc: d\n  priority: INFO\n");
     CHECK(field.status == 1);
     CHECK(field.err.find("rules.yaml:2:36: error: unknown field 'proc.nam'") != std::string::npos);
     CHECK(field.err.find("did you mean 'proc.name'") != std::string::npos);
 
-    Captured macro = check("- rule: r\n  condition: spawned and proc.name = x\n  output: o\n  priority: INFO\n");
+    Captured macro = check("- rule: r\n  condition: spawned and proc.name = x\n  output: o\n  desc: d\n  priority: INFO\n");
     CHECK(macro.status == 1);
     CHECK(macro.err.find("rules.yaml:2:14: error: 'spawned' is not a macro") != std::string::npos);
 
-    Captured output = check("- rule: quiet\n  condition: proc.name = x\n  priority: INFO\n");
+    Captured output = check("- rule: quiet\n  condition: proc.name = x\n  desc: d\n  priority: INFO\n");
     CHECK(output.status == 1);
     CHECK(output.err.find("rules.yaml:1:9: error: rule 'quiet' has no 'output'") != std::string::npos);
 
-    Captured type = check("- rule: r\n  condition: proc.pid startswith 1\n  output: o\n  priority: INFO\n");
+    Captured type = check("- rule: r\n  condition: proc.pid startswith 1\n  output: o\n  desc: d\n  priority: INFO\n");
     CHECK(type.status == 1);
     CHECK(type.err.find("[type-mismatch]") != std::string::npos);
 

@@ -266,7 +266,7 @@ TEST_CASE("generated rules: every operator, view and combination")
         std::ostringstream yaml;
         for (int i = 0; i < 40; i++)
             yaml << "- rule: g" << i << "\n  condition: '" << random_condition(rng, 3)
-                 << "'\n  output: o\n  priority: INFO\n";
+                 << "'\n  output: o\n  desc: d\n  priority: INFO\n";
         INFO("seed " << seed << "\n" << yaml.str());
         Ruleset rs = tltest::must_compile(yaml.str());
         auto k = kernel_with(rs);

@@ -89,10 +89,12 @@ TEST_CASE("reference evaluator: Falco's semantics for missing values")
 - rule: ne
   condition: proc.pname != bash
   output: o
+  desc: d
   priority: INFO
 - rule: not_eq
   condition: not proc.pname = bash
   output: o
+  desc: d
   priority: INFO
 )");
     Event e = tltest::make_event(TL_CLASS_OPEN, TL_EVT_OPENAT);
@@ -110,7 +112,7 @@ TEST_CASE("reference evaluator: operators")
     Event e = tltest::make_event(TL_CLASS_OPEN, TL_EVT_OPENAT);
     Context ctx;
     auto holds = [&](const std::string& cond) {
-        Ruleset rs = tltest::must_compile("- rule: r\n  condition: " + cond + "\n  output: o\n  priority: INFO\n");
+        Ruleset rs = tltest::must_compile("- rule: r\n  condition: " + cond + "\n  output: o\n  desc: d\n  priority: INFO\n");
         return eval_condition(rs.rules[0].condition, rs.preds, e, ctx);
     };
     CHECK(holds("fd.name startswith /etc"));
@@ -133,6 +135,7 @@ TEST_CASE("output templates render fields, <NA> for missing ones, no trailing ne
   condition: proc.name = cat
   output: >
     read %fd.name by %proc.name (remote=%fd.sip).
+  desc: d
   priority: WARNING
   tags: [t1, t2]
 )");
@@ -147,6 +150,7 @@ TEST_CASE("alerts: Falco's text line and JSON keys")
 - rule: Read hosts
   condition: proc.name = cat
   output: "read %fd.name by %proc.name uid=%user.uid ip=%fd.sip"
+  desc: d
   priority: WARNING
   tags: [t1]
 )");

@@ -41,7 +41,7 @@ TEST_CASE("rules, macros and lists load with their keys")
     REQUIRE(items.rules.size() == 1);
     CHECK(items.rules[0].priority == Priority::Informational);
     CHECK(items.rules[0].enabled == false);
-    CHECK(items.rules[0].tags == std::vector<std::string>{"a", "b"});
+    CHECK(items.rules[0].tags == std::set<std::string>{"a", "b"});
     CHECK(items.lists[0].items.size() == 2);
     CHECK(items.macros[0].condition.s == "proc.name in (shells)");
 }
@@ -59,7 +59,7 @@ TEST_CASE("malformed YAML is an error with its line and column")
 TEST_CASE("a rule without output names the rule and the key")
 {
     SourceManager sm;
-    Diagnostics d = load("- rule: no output\n  condition: proc.name = x\n  priority: INFO\n", sm);
+    Diagnostics d = load("- rule: no output\n  condition: proc.name = x\n  desc: d\n  priority: INFO\n", sm);
     REQUIRE(d.has_errors());
     CHECK(d.all()[0].code == Code::MissingKey);
     CHECK(d.all()[0].message.find("'no output' has no 'output'") != std::string::npos);
@@ -72,7 +72,7 @@ TEST_CASE("bad shapes and values are errors, unknown keys warnings")
     CHECK(load("rule: x\n", sm).all()[0].code == Code::YamlShape);
     CHECK(load("- foo: x\n", sm).all()[0].code == Code::UnknownItem);
     CHECK(load("- rule: r\n  condition: a\n  output: o\n  priority: LOUD\n", sm).all()[0].code == Code::BadKeyValue);
-    Diagnostics d = load("- rule: r\n  condition: a\n  output: o\n  priority: INFO\n  colour: red\n", sm);
+    Diagnostics d = load("- rule: r\n  condition: a\n  output: o\n  desc: d\n  priority: INFO\n  colour: red\n", sm);
     CHECK_FALSE(d.has_errors());
     CHECK(d.has_code(Code::UnknownKey));
 }

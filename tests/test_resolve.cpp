@@ -19,7 +19,7 @@ const char* kHeader = R"(
 
 std::string rule(const std::string& cond)
 {
-    return std::string(kHeader) + "- rule: r\n  condition: " + cond + "\n  output: o %proc.name\n  priority: INFO\n";
+    return std::string(kHeader) + "- rule: r\n  condition: " + cond + "\n  output: o %proc.name\n  desc: d\n  priority: INFO\n";
 }
 
 Diagnostics errors_of(const std::string& yaml, SourceManager& sm)
@@ -62,6 +62,7 @@ TEST_CASE("a macro cycle is reported, not followed")
 - rule: r
   condition: a
   output: o
+  desc: d
   priority: INFO
 )",
                               sm);
@@ -77,6 +78,7 @@ TEST_CASE("an unknown field, with a suggestion, and the macro it came from")
 - rule: r
   condition: evt.type = execve and bad
   output: o
+  desc: d
   priority: INFO
 )",
                               sm);
@@ -103,10 +105,12 @@ TEST_CASE("type mismatches and bad values")
     CHECK(errors_of(rule("fd.snet = 10.0.0.0/33"), sm).has_code(Code::BadValue));
     CHECK(errors_of(rule("evt.is_open_read = maybe"), sm).has_code(Code::BadValue));
     CHECK(errors_of(rule("proc.name = (a, b)"), sm).has_code(Code::TypeMismatch));
-    CHECK(errors_of(rule("proc.name in bash"), sm).has_code(Code::TypeMismatch));
     CHECK(errors_of(rule("proc.name regex '(unclosed'"), sm).has_code(Code::BadValue));
     CHECK(errors_of(rule("proc.name bcontains zz"), sm).has_code(Code::BadValue));
-    CHECK(errors_of(rule("proc.name pmatch /etc"), sm).has_code(Code::TypeMismatch));
+    CHECK(errors_of(rule("proc.name contains oneof bash"), sm).has_code(Code::Syntax));
+    CHECK(errors_of(rule("proc.name in anyof (a, b)"), sm).has_code(Code::TypeMismatch));
+    CHECK(errors_of(rule("fd.types = file"), sm).has_code(Code::TypeMismatch));
+    CHECK(errors_of(rule("proc.name = 'a\\qb'"), sm).has_code(Code::Syntax));
     CHECK(errors_of(rule("proc.pid glob 1*"), sm).has_code(Code::TypeMismatch));
     CHECK(errors_of(rule("proc.name = val(proc.pid)"), sm).has_code(Code::TypeMismatch));
     CHECK(errors_of(rule("proc.name[2] = x"), sm).has_code(Code::UnknownField));
@@ -119,14 +123,17 @@ TEST_CASE("every error of a file is reported, not only the first")
 - rule: a
   condition: proc.nope = 1
   output: o
+  desc: d
   priority: INFO
 - rule: b
   condition: proc.pid = x
   output: o
+  desc: d
   priority: INFO
 - rule: c
   condition: proc.name = x
   output: "%proc.nope"
+  desc: d
   priority: INFO
 )",
                               sm);
@@ -153,10 +160,12 @@ TEST_CASE("warnings: uncaptured event types, rules that can never match, other s
 - rule: r
   condition: evt.type = chdir
   output: o
+  desc: d
   priority: INFO
 - rule: k8s
   condition: ka.verb = get
   output: o
+  desc: d
   priority: INFO
   source: k8s_audit
 )",

@@ -10,7 +10,7 @@ namespace {
 
 Ruleset compile(const std::string& cond)
 {
-    return tltest::must_compile("- rule: r\n  condition: " + cond + "\n  output: o\n  priority: INFO\n");
+    return tltest::must_compile("- rule: r\n  condition: " + cond + "\n  output: o\n  desc: d\n  priority: INFO\n");
 }
 
 bool bit(const KernelTables& t, uint32_t set, uint32_t term_bit)
@@ -193,7 +193,7 @@ TEST_CASE("capacity is checked at compile time, naming the limit")
         many += (i ? ", /f" : "/f") + std::to_string(i);
     many += ")";
     tripline::Diagnostics d;
-    auto rs = tltest::compile_text("- rule: r\n  condition: " + many + "\n  output: o\n  priority: INFO\n", d);
+    auto rs = tltest::compile_text("- rule: r\n  condition: " + many + "\n  output: o\n  desc: d\n  priority: INFO\n", d);
     CHECK_FALSE(rs.has_value());
     CHECK(d.has_code(Code::Capacity));
 }

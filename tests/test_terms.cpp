@@ -14,7 +14,7 @@ struct Compiled {
 
 Compiled compile(const std::string& cond)
 {
-    Compiled c{tltest::must_compile("- rule: r\n  condition: " + cond + "\n  output: o\n  priority: INFO\n"), ""};
+    Compiled c{tltest::must_compile("- rule: r\n  condition: " + cond + "\n  output: o\n  desc: d\n  priority: INFO\n"), ""};
     c.terms = dump(c.rs, "terms");
     return c;
 }

@@ -38,6 +38,8 @@ std::vector<std::string> default_rules()
     return {"/etc/tripline/rules.d"};
 }
 
+Selection g_select;  // --min-priority, --select
+
 // compiles, printing every diagnostic; nullopt when the rules have errors
 std::optional<Ruleset> compile(std::vector<std::string> paths)
 {
@@ -45,7 +47,7 @@ std::optional<Ruleset> compile(std::vector<std::string> paths)
         paths = default_rules();
     SourceManager sm;
     Diagnostics diags;
-    auto rs = compile_rules(paths, sm, diags);
+    auto rs = compile_rules(paths, sm, diags, g_select);
     std::cerr << diags.format(sm);
     if (!rs)
         std::cerr << "tripline: " << diags.error_count() << " error(s) in the rules; nothing loaded\n";
@@ -156,14 +158,22 @@ int main(int argc, char** argv)
     app.footer(R"(EXAMPLES:
     tripline run                        # the default rules, alerts on stdout
     tripline run -r my_rules.yaml --json -o /var/log/tripline.json
+    tripline run --min-priority warning --select "disable.rule=*" --select enable.tag=network
     tripline check -r rules/            # validate rules for CI (exit 1 on errors)
     tripline explain "Write below /etc" # how one rule runs in the kernel
     tripline fields                     # every field a rule can use)");
 
-    std::vector<std::string> paths;
+    std::vector<std::string> paths, selects;
+    std::string min_priority;
     auto add_rules = [&](CLI::App* sub) {
         sub->add_option("-r,--rules", paths, "rule file or directory (repeatable; default: rules/ beside the binary)")
             ->allow_extra_args(false);  // one path per -r, so positional arguments stay positional
+        sub->add_option("--min-priority", min_priority,
+                        "load only rules at least this severe (emergency ... debug), as Falco's 'priority'");
+        sub->add_option("--select", selects,
+                        "enable.rule=PATTERN, disable.rule=PATTERN, enable.tag=TAG, disable.tag=TAG; applied in "
+                        "order, as Falco's 'rules:' section ('*' is a wildcard)")
+            ->allow_extra_args(false);
     };
 
     AgentOptions opts;
@@ -193,6 +203,19 @@ int main(int argc, char** argv)
 
     CLI11_PARSE(app, argc, argv);
     log::set_verbose(verbose);
+    if (!min_priority.empty() && !parse_priority(min_priority, g_select.min_priority)) {
+        std::cerr << "tripline: --min-priority: unknown priority '" << min_priority << "'\n";
+        return kExitRules;
+    }
+    for (const auto& s : selects) {
+        std::string why;
+        auto step = parse_selection_step(s, &why);
+        if (!step) {
+            std::cerr << "tripline: --select: " << why << "\n";
+            return kExitRules;
+        }
+        g_select.steps.push_back(*step);
+    }
     log::route_libbpf();
     if (run->parsed())
         return cmd_run(paths, opts, out_path, stats_path);
