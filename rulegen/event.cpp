@@ -403,7 +403,7 @@ std::optional<Value> field_value(const Event& e, const FieldRef& ref, const Cont
     case F::ProcVpgid: return need_info(num(p.vpgid));
     case F::ProcVpgidName: return need_info(str(p.vpgid_name));
     case F::ProcVpgidExe:
-        return info && r.str[TL_STR_PGARGS].len ? str(argv0(e.str[TL_STR_PGARGS])) : std::nullopt;
+        return info && !e.str[TL_STR_PGARGS].empty() ? str(argv0(e.str[TL_STR_PGARGS])) : std::nullopt;
     case F::ProcIsVpgidLeader: return need_info(flag(p.vpid == p.vpgid));
     case F::ProcIsSidLeader: return need_info(flag(p.vpid == p.sid));
     case F::ProcTty: return need_info(num(p.tty));
@@ -423,7 +423,7 @@ std::optional<Value> field_value(const Event& e, const FieldRef& ref, const Cont
     case F::ProcIsExeFromMemfd: return need_info(flag(p.exe_flags & TL_EXE_FROM_MEMFD));
     case F::ProcIsExeWritable: return need_info(flag(p.exe_flags & TL_EXE_WRITABLE));
     case F::ProcEnv: {
-        if (!r.str[TL_STR_ENV].len)
+        if (e.str[TL_STR_ENV].empty())
             return std::nullopt;
         const std::string& env = e.str[TL_STR_ENV];
         if (ref.arg.empty()) {

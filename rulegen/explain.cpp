@@ -82,6 +82,9 @@ std::string explain(const Ruleset& rs, const std::string& only)
             std::string joined;
             for (const auto& w : ways[p])
                 joined += (joined.empty() ? "" : "; ") + w;
+            auto guard = r.prefilters.find(p);
+            if (guard != r.prefilters.end())
+                joined += "; prefilter for: " + rs.preds[guard->second].text();
             o << "    " << rs.preds[p].text() << "\n      -> " << joined << "\n";
         }
         if (!r.terms.empty())

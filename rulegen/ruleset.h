@@ -2,6 +2,7 @@
 // confirmation), their terms, and the kernel tables.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,7 +40,8 @@ struct Rule {
     bool below_priority = false;  // under the minimum priority: never loaded
     Loc loc;
     Expr condition;  // macros expanded, predicates bound
-    Formula formula; // negation normal form
+    Formula formula; // negation normal form, with kernel prefilters
+    std::map<int, int> prefilters;  // prefilter predicate -> a predicate it guards
     OutputTemplate output;
     std::vector<uint32_t> terms;  // indexes into Ruleset::terms
     uint32_t classes = 0;         // bit c: the rule applies to class c

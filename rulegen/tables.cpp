@@ -40,10 +40,13 @@ int view_of(const Pred& p, uint32_t class_id)
         default:  // substrings, globs, regular expressions, bytes
             return TL_VIEW_USERSPACE;
         }
-        // a value the kernel could never look up whole stays in userspace
-        for (const auto& v : p.values)
-            if (std::get<std::string>(v).size() > TL_STR_KEY_MAX - 3)
+        // a value the kernel could never look up whole stays in userspace,
+        // and so does a pmatch with a wildcard component
+        for (const auto& v : p.values) {
+            const auto& s = std::get<std::string>(v);
+            if (s.size() > TL_STR_KEY_MAX - 3 || (p.op == Op::Pmatch && s.find_first_of("?*[") != std::string::npos))
                 return TL_VIEW_USERSPACE;
+        }
         return p.op == Op::Endswith ? l.view + 1 : l.view;
     }
     case Lowering::Num:
@@ -293,9 +296,17 @@ private:
         for (const auto& v : p.values) {
             std::string s = std::get<std::string>(v);
             if (p.op == Op::Pmatch) {
-                // the path itself, and everything below it
-                while (s.size() > 1 && s.back() == '/')
-                    s.pop_back();
+                // the path itself, and everything below it; pmatch compares
+                // components, so "etc//x/" is "/etc/x"
+                std::string canon;
+                for (size_t i = 0, j; i < s.size(); i = j + 1) {
+                    j = s.find('/', i);
+                    if (j == std::string::npos)
+                        j = s.size();
+                    if (j > i)
+                        canon += "/" + s.substr(i, j - i);
+                }
+                s = canon.empty() ? "/" : canon;
                 keys.push_back(BitKey{s + '\0', static_cast<uint32_t>(8 * (s.size() + 1))});
                 std::string below = s == "/" ? s : s + "/";
                 keys.push_back(BitKey{below, static_cast<uint32_t>(8 * below.size())});

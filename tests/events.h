@@ -18,6 +18,7 @@ inline tripline::Event make_event(uint32_t class_id, uint32_t evt_type)
     e.rec.uid = 1000;
     e.rec.gid = 1000;
     e.rec.loginuid = 1000;
+    e.num = 1;  // the agent numbers events from 1
     std::strcpy(e.rec.comm, "cat");
     std::strcpy(e.rec.pcomm, "bash");
     std::strcpy(e.rec.container_id, "host");

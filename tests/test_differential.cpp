@@ -108,6 +108,7 @@ Event random_event(std::mt19937& rng)
 }
 
 std::string q(const std::string& s) { return "\"" + s + "\""; }
+std::string unq(const std::string& s) { return s.substr(1, s.size() - 2); }
 
 std::string random_atom(std::mt19937& rng)
 {
@@ -135,7 +136,11 @@ std::string random_atom(std::mt19937& rng)
                            : f == "proc.exe"                      ? kArgv0
                            : f == "fd.directory"                  ? dirs
                                                                   : kPaths;
-        switch (std::uniform_int_distribution<int>(0, 6)(rng)) {
+        switch (std::uniform_int_distribution<int>(0, 10)(rng)) {
+        case 7: return f + " glob " + q(coin(rng, 50) ? unq(prefix(pool)) + "*" : "*" + unq(suffix(pool)));
+        case 8: return f + (coin(rng, 50) ? " regex " : " iglob ") + q(unq(prefix(pool)) + ".*");
+        case 9: return f + " pmatch (" + pick(rng, dirs) + ", " + pick(rng, dirs) + "/*, /*/shadow)";
+        case 10: return f + " in (" + s(pool) + ", " + q("/" + std::string(270, 'l')) + ")";
         case 0: return f + " = " + s(pool);
         case 1: return f + " != " + s(pool);
         case 2: return f + " in " + list(pool);
