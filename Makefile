@@ -48,8 +48,14 @@ USER_OBJS := $(patsubst %.cpp,$(OUT)/%.o,$(USER_SRCS))
 TEST_OBJS := $(patsubst %.cpp,$(OUT)/%.o,$(TEST_SRCS))
 TEST_PROGS := $(patsubst tests/progs/%.c,$(OUT)/tests/progs/%,$(wildcard tests/progs/*.c))
 BENCH_BINS := $(OUT)/bench/workload $(OUT)/bench/floor
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.cpp,%,$(wildcard tests/fuzz/fuzz_*.cpp))
+FUZZ_BINS := $(patsubst %,$(OUT)/fuzz/%,$(FUZZ_TARGETS))
+FUZZ_OBJS := $(patsubst %.cpp,$(OUT)/fuzz/%.o,$(RULEGEN_SRCS))
+# clang for libFuzzer, with address and undefined-behaviour sanitizers
+FUZZ_CXXFLAGS := -std=c++20 -O1 -g -fno-omit-frame-pointer -I. -I$(OUT) -MMD -MP \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: all setup run test clean
+.PHONY: all setup run test fuzz clean
 all: $(OUT)/tripline $(OUT)/tripline_tests $(TEST_PROGS) $(BENCH_BINS)
 
 setup:
@@ -60,8 +66,11 @@ run: setup
 	$(OUT)/tripline run -r rules/
 
 test: setup
-	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all fuzz
 	$(Q)scripts/run_tests
+
+# the fuzz targets; scripts/fuzz runs them (and a test runs scripts/fuzz)
+fuzz: $(FUZZ_BINS)
 
 clean:
 	rm -rf $(OUT)
@@ -105,6 +114,16 @@ $(OUT)/tripline_tests: $(TEST_OBJS) $(OUT)/libtripline.a $(OUT)/librulegen.a
 	$(call msg,LD,$@)
 	$(Q)$(CXX) $(CXXFLAGS) $^ $(LDLIBS) -o $@
 
+# ---- fuzz targets: the compiler rebuilt with sanitizers ----
+$(OUT)/fuzz/%.o: %.cpp
+	$(call msg,FUZZCXX,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG)++ $(FUZZ_CXXFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_BINS): $(OUT)/fuzz/%: $(OUT)/fuzz/tests/fuzz/%.o $(FUZZ_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CLANG)++ $(FUZZ_CXXFLAGS) -fsanitize=fuzzer $^ -lyaml-cpp -lre2 -lpthread -o $@
+
 # ---- benchmark tools ----
 $(OUT)/bench/floor.bpf.o: tests/bench/floor.bpf.c
 	$(call msg,BPF,$@)
@@ -130,4 +149,5 @@ $(OUT)/tests/progs/%: tests/progs/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -Wall -Werror -static -o $@ $<
 
+-include $(FUZZ_OBJS:.o=.d) $(patsubst %,$(OUT)/fuzz/tests/fuzz/%.d,$(FUZZ_TARGETS))
 -include $(OUT)/bench/floor.bpf.d $(BPF_OBJS:.o=.d) $(RULEGEN_OBJS:.o=.d) $(USER_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(OUT)/user/main.d

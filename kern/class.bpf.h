@@ -44,7 +44,11 @@ static __always_inline struct tl_scratch *class_begin(__u32 class_id, __u32 evt_
 	return s;
 }
 
-static __always_inline void eval_header(struct tl_scratch *s)
+/*
+ * `task`: the live task, for the facts read only when a rule needs them;
+ * NULL for the test evaluator, which takes them from the record.
+ */
+static __always_inline void eval_header(struct tl_scratch *s, struct task_struct *task)
 {
 	struct tl_event *ev = &s->ev;
 
@@ -61,6 +65,14 @@ static __always_inline void eval_header(struct tl_scratch *s)
 	} else {
 		tl_eval_num(s, TL_VIEW_PPID, ev->ppid, 0);
 		eval_str(s, TL_VIEW_PNAME, TL_OFF(ev.pcomm), TL_LEN_CSTR, 0);
+	}
+	if (wants(s, TL_VIEW_TTY)) {
+		if (task)
+			ev->proc.tty = task_tty(task);
+		if (task || (ev->flags & TL_EF_PROC_INFO))
+			tl_eval_num(s, TL_VIEW_TTY, ev->proc.tty, 0);
+		else
+			tl_apply_special(s, TL_VIEW_TTY, TL_ABSENT);
 	}
 	tl_apply_special(s, TL_VIEW_USERSPACE, TL_UNKNOWN);
 }
@@ -159,6 +171,7 @@ static __always_inline void eval_net_views(struct tl_scratch *s)
 	int has_addr = is_inet(n->fd_kind) && !(s->ev.flags & TL_EF_NO_ADDR);
 
 	tl_eval_num(s, TL_VIEW_FD_NUM, (__s64)n->fd, 1);
+	tl_eval_num(s, TL_VIEW_SYSARG0, n->args[0], 1);
 	tl_eval_small(s, TL_VIEW_FD_KIND, n->fd_kind);
 	/* only an IP socket whose ends are known has a protocol (Falco: <NA>) */
 	tl_eval_small(s, TL_VIEW_L4PROTO, has_addr ? n->sock.l4proto : TL_L4_UNKNOWN);
@@ -169,6 +182,8 @@ static __always_inline void eval_syscall_views(struct tl_scratch *s)
 {
 	struct tl_syscall_info *y = &s->ev.payload.sys;
 	int has_addr = is_inet(y->fd_kind) && !(s->ev.flags & (TL_EF_NO_FD | TL_EF_NO_ADDR));
+
+	tl_eval_num(s, TL_VIEW_SYSARG0, y->args[0], 1);
 
 	if (s->ev.flags & TL_EF_NO_FD) {
 		tl_apply_special(s, TL_VIEW_FD_NUM, TL_ABSENT);

@@ -27,7 +27,7 @@ int eval_record(void *ctx)
 		return 0;
 	}
 	tl_init_masks(s);
-	eval_header(s);
+	eval_header(s, 0);
 	switch (in->class_id) {
 	case TL_CLASS_OPEN:
 		eval_open_views(s);

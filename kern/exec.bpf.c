@@ -43,7 +43,7 @@ int BPF_PROG(exec_event, struct task_struct *p, pid_t old_pid, struct linux_binp
 	}
 	proc = proc_refresh(s, p);
 	cache_args(s, p);
-	eval_header(s);
+	eval_header(s, p);
 	apply_cached(s, proc);
 	class_finish(s, TL_CLASS_EXEC, p);
 	return 0;
@@ -92,7 +92,7 @@ int BPF_PROG(exec_fail_exit, struct pt_regs *regs, long ret)
 	s = class_begin(TL_CLASS_EXEC, evt_type, ret);
 	if (!s)
 		return 0;
-	eval_header(s);
+	eval_header(s, task);
 	apply_cached(s, proc_current(s, task));
 	if (!class_decide(s, TL_CLASS_EXEC))
 		return 0;

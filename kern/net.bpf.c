@@ -122,7 +122,7 @@ int BPF_PROG(net_exit, struct pt_regs *regs, long ret)
 		s->ev.flags |= TL_EF_NO_ADDR;
 	}
 
-	eval_header(s);
+	eval_header(s, task);
 	eval_net_views(s);
 	apply_cached(s, proc_current(s, task));
 	class_finish(s, TL_CLASS_NET, task);

@@ -108,7 +108,7 @@ int BPF_PROG(open_exit, struct pt_regs *regs, long ret)
 		o->fd_kind = TL_FD_FILE;
 	}
 
-	eval_header(s);
+	eval_header(s, task);
 	eval_open_views(s);
 	apply_cached(s, proc_current(s, task));
 	if (early_drop(s, TL_CLASS_OPEN))

@@ -135,7 +135,6 @@ __noinline int tl_gather_proc_info(struct tl_scratch *s)
 	struct tl_proc_info *pi;
 	struct signal_struct *sig;
 	struct pid *sid_pid, *pgid_pid;
-	struct tty_struct *tty;
 	struct file *exe;
 	__u32 level, n = 0;
 
@@ -183,14 +182,7 @@ __noinline int tl_gather_proc_info(struct tl_scratch *s)
 		append_cached_args(s, TL_STR_PGARGS, BPF_CORE_READ(t, tgid), BPF_CORE_READ(t, group_leader));
 	}
 
-	/* controlling terminal, encoded as new_encode_dev() does */
-	tty = BPF_CORE_READ(sig, tty);
-	if (tty) {
-		__u32 major = BPF_CORE_READ(tty, driver, major);
-		__u32 minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
-
-		pi->tty = (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
-	}
+	pi->tty = task_tty(task);
 
 	pi->start_ns = BPF_CORE_READ(leader, start_boottime);
 	if (parent)

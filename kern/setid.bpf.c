@@ -30,7 +30,7 @@ int BPF_PROG(setid_exit, struct pt_regs *regs, long ret)
 	si->new_uid = s->ev.uid;
 	si->new_gid = s->ev.gid;
 
-	eval_header(s);
+	eval_header(s, task);
 	apply_cached(s, proc_current(s, task));
 	class_finish(s, TL_CLASS_SETID, task);
 	return 0;

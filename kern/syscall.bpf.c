@@ -65,7 +65,7 @@ int BPF_PROG(syscall_exit, struct pt_regs *regs, long ret)
 	else
 		s->ev.flags |= TL_EF_NO_FD | TL_EF_NO_ADDR;
 
-	eval_header(s);
+	eval_header(s, task);
 	eval_syscall_views(s);
 	apply_cached(s, proc_current(s, task));
 	if (!class_decide(s, TL_CLASS_SYSCALL))

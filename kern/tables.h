@@ -43,6 +43,8 @@ enum tl_view {
 	TL_VIEW_CLIENT_ADDR = 20,
 	TL_VIEW_SERVER_PORT = 21,
 	TL_VIEW_CLIENT_PORT = 22,
+	TL_VIEW_SYSARG0 = 23,       /* the syscall's raw first argument (signed) */
+	TL_VIEW_TTY = 24,           /* proc.tty: the controlling terminal, read live */
 
 	/* string views: (even, odd) = (forwards, reversed) in an LPM trie */
 	TL_VIEW_PROC_NAME = 32,

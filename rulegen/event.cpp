@@ -100,6 +100,13 @@ std::string args_joined(const std::string& argv)
 
 namespace {
 
+// boot-clock nanoseconds on the wall clock; a record's times are the kernel's,
+// so a hostile or corrupt one wraps instead of overflowing
+int64_t boot_to_wall(uint64_t boot_ns, const Context& ctx)
+{
+    return static_cast<int64_t>(boot_ns + static_cast<uint64_t>(ctx.boot_to_wall_ns));
+}
+
 using F = FieldId;
 using OptValue = std::optional<Value>;
 
@@ -314,7 +321,7 @@ std::optional<Value> field_value(const Event& e, const FieldRef& ref, const Cont
     const bool info = r.flags & TL_EF_PROC_INFO;
     const bool has_parent = !(r.flags & TL_EF_NO_PARENT);
     const bool has_pargs = has_parent && info && !(r.flags & TL_EF_NO_PARGS);
-    const int64_t wall = static_cast<int64_t>(r.ts_ns) + ctx.boot_to_wall_ns;
+    const int64_t wall = boot_to_wall(r.ts_ns, ctx);
     const std::string& argv = e.str[TL_STR_ARGS];
     const std::string& pargs = e.str[TL_STR_PARGS];
     auto need_info = [&](OptValue v) { return info ? v : std::nullopt; };
@@ -338,6 +345,14 @@ std::optional<Value> field_value(const Event& e, const FieldRef& ref, const Cont
     case F::EvtRawarg: {
         auto v = evt_rawarg(e, ref.arg);
         return v ? num(*v) : std::nullopt;
+    }
+    case F::EvtSysarg: {
+        auto i = index_of(ref);
+        if (r.class_id == TL_CLASS_SYSCALL && i && *i < 6)
+            return num(static_cast<int64_t>(r.payload.sys.args[*i]));
+        if (r.class_id == TL_CLASS_NET && i && *i < 3)
+            return num(static_cast<int64_t>(r.payload.net.args[*i]));
+        return std::nullopt;
     }
     case F::EvtIsOpenRead: return open ? small_value(ref.id, r.payload.open.is_read) : constant_value(ref.id, r.class_id);
     case F::EvtIsOpenWrite: return open ? small_value(ref.id, r.payload.open.is_write) : constant_value(ref.id, r.class_id);
@@ -417,7 +432,7 @@ std::optional<Value> field_value(const Event& e, const FieldRef& ref, const Cont
     case F::ProcExeInoCtimeDurationProcStart:
         if (!info || !p.exe_ctime_ns || !p.start_ns)
             return std::nullopt;
-        return num(static_cast<int64_t>(p.start_ns) + ctx.boot_to_wall_ns - static_cast<int64_t>(p.exe_ctime_ns));
+        return num(boot_to_wall(p.start_ns - p.exe_ctime_ns, ctx));
     case F::ProcIsExeUpperLayer: return need_info(flag(p.exe_flags & TL_EXE_UPPER_LAYER));
     case F::ProcIsExeLowerLayer: return need_info(flag(p.exe_flags & TL_EXE_LOWER_LAYER));
     case F::ProcIsExeFromMemfd: return need_info(flag(p.exe_flags & TL_EXE_FROM_MEMFD));
@@ -471,7 +486,7 @@ std::optional<Value> field_value(const Event& e, const FieldRef& ref, const Cont
     case F::ContainerPrivileged: case F::K8sNsName: case F::K8sPodName:
         return container_field(e, ctx, ref.id);
     case F::ContainerStartTs:
-        return info && p.pidns_start_ns ? num(static_cast<int64_t>(p.pidns_start_ns) + ctx.boot_to_wall_ns) : std::nullopt;
+        return info && p.pidns_start_ns ? num(boot_to_wall(p.pidns_start_ns, ctx)) : std::nullopt;
     default:
         break;
     }
@@ -575,7 +590,10 @@ std::optional<std::vector<Value>> field_values(const Event& e, const FieldRef& r
         auto v = field_value(e, ref, ctx);
         if (!v)
             return std::nullopt;
-        for (const auto& s : std::get<StrList>(*v))
+        const auto* list = std::get_if<StrList>(&*v);
+        if (!list)
+            return std::vector<Value>{*v};  // fd.types[N]: the one fd's type
+        for (const auto& s : *list)
             out.push_back(Value{s});
         return out;
     }

@@ -2,6 +2,8 @@
 // tests/test_event.cpp (flag renderings, per-event parameters).
 #include "rulegen/evt_args.h"
 
+#include <algorithm>
+
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -172,6 +174,7 @@ struct Param {
     std::function<std::optional<Raw>(const Event&)> get;
     const std::vector<Flag>* table = nullptr;
     int dirfd_param = -1;  // RelPath: the parameter holding its directory fd
+    int raw = -1;          // Enum: rendered from this raw argument alone (the payload's args[raw])
 };
 
 std::string str(const Event& e, int slot) { return e.str[static_cast<size_t>(slot)]; }
@@ -324,7 +327,7 @@ std::vector<Param> net_params(uint32_t type)
     case TL_EVT_LISTEN:
         return {{"res", K::Errno, R()}, {"fd", K::Fd, fd}, {"backlog", K::Int, narg(0)}};
     case TL_EVT_SOCKET:
-        return {{"fd", K::Fd, fd}, {"domain", K::Enum, narg(0), &kSocketFamilies}, {"type", K::Dec, narg(1)},
+        return {{"fd", K::Fd, fd}, {"domain", K::Enum, narg(0), &kSocketFamilies, -1, 0}, {"type", K::Dec, narg(1)},
                 {"proto", K::Dec, narg(2)}};
     default:  // sendto, sendmsg
         return {{"res", K::Errno, R()}, {"data", K::Str, Empty()}, {"fd", K::Fd, fd}, {"size", K::Dec, Zero()},
@@ -355,7 +358,7 @@ std::vector<Param> syscall_params(uint32_t type)
     switch (type) {
     case TL_EVT_PTRACE:
         return {{"res", K::Errno, R()}, {"addr", K::Hex, A(2)}, {"data", K::Hex, A(3)},
-                {"request", K::Enum, A(0), &kPtraceRequests}, {"pid", K::Pid, A(1)}};
+                {"request", K::Enum, A(0), &kPtraceRequests, -1, 0}, {"pid", K::Pid, A(1)}};
     case TL_EVT_SYMLINK: return {{"res", K::Errno, R()}, {"target", K::Str, S(s0)}, {"linkpath", K::Path, S(s1)}};
     case TL_EVT_SYMLINKAT:
         return {{"res", K::Errno, R()}, {"target", K::Str, S(s0)}, {"linkdirfd", K::Fd, A32(1)},
@@ -420,7 +423,7 @@ std::vector<Param> syscall_params(uint32_t type)
                      return Raw{static_cast<int64_t>(open_flags_to_ppm(static_cast<uint32_t>(sysarg(e, 0))) & (kONonblock | kOCloexec))};
                  }, &kFileFlags}};
     case TL_EVT_PRCTL:
-        return {{"res", K::Errno, R()}, {"option", K::Enum, A(0), &kPrctlOptions},
+        return {{"res", K::Errno, R()}, {"option", K::Enum, A(0), &kPrctlOptions, -1, 0},
                 {"arg2_str", K::Str, [](const Event& e) -> std::optional<Raw> {
                      int64_t opt = sysarg(e, 0);
                      return Raw{opt == 15 || opt == 16 ? str(e, TL_STR_ARG0) : std::string()};
@@ -575,6 +578,33 @@ std::optional<std::string> evt_arg(const Event& e, const std::string& which, con
         return std::nullopt;
     auto [r, resolved] = render(e, ps, *p, *raw, ctx);
     return resolved.empty() ? r : resolved;
+}
+
+std::optional<std::vector<EnumParam>> enum_params(const std::string& name)
+{
+    std::vector<EnumParam> out;
+    for (uint32_t type = 1; type < TL_EVT_COUNT; type++) {
+        for (bool failed : {false, true}) {
+            Event e;
+            e.rec.class_id = static_cast<uint8_t>(evt_type_class(type));
+            e.rec.evt_type = static_cast<uint8_t>(type);
+            e.rec.res = failed ? -1 : 0;
+            for (const auto& p : params_of(e)) {
+                if (name != p.name)
+                    continue;
+                if (p.kind != K::Enum || p.raw < 0)
+                    return std::nullopt;
+                if (failed)
+                    continue;  // the same parameter as on success
+                EnumParam ep{type, p.raw, {}};
+                for (const Flag& f : *p.table)
+                    if (std::find(ep.values.begin(), ep.values.end(), f.value) == ep.values.end())
+                        ep.values.push_back(f.value);
+                out.push_back(std::move(ep));
+            }
+        }
+    }
+    return out;
 }
 
 std::optional<int64_t> evt_rawarg(const Event& e, const std::string& name)

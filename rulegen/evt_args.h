@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tripline {
 
@@ -17,6 +18,18 @@ struct Context;
 std::optional<std::string> evt_arg(const Event& e, const std::string& name_or_index, const Context& ctx);
 // evt.rawarg.NAME: the raw number
 std::optional<int64_t> evt_rawarg(const Event& e, const std::string& name);
+// An enumerated parameter: evt.arg.NAME of `evt_type` is rendered from the
+// payload's raw argument `raw` alone; `values` are those with a name (any
+// other value renders as its decimal number). rewrite.cpp decides predicates
+// on it from the number, which the kernel has.
+struct EnumParam {
+    uint32_t evt_type;
+    int raw;
+    std::vector<uint64_t> values;
+};
+// every event type with a parameter NAME; nullopt when one of them is not such an enumeration
+std::optional<std::vector<EnumParam>> enum_params(const std::string& name);
+
 // evt.args: "name=raw " or "name=raw(resolved) " per argument
 std::string evt_args(const Event& e, const Context& ctx);
 

@@ -47,6 +47,9 @@ const std::vector<FieldInfo>& all_fields()
         {F::EvtArgs, "evt.args", T::String, "every argument, name=value, as Falco prints them"},
         {F::EvtArg, "evt.arg", T::String, "one argument by name or index: evt.arg.flags, evt.arg[0]", A::ArgName},
         {F::EvtRawarg, "evt.rawarg", T::Int, "one argument's number: evt.rawarg.fd", A::ArgName},
+        {F::EvtSysarg, "evt.sysarg", T::Int,
+         "tripline: the syscall's raw argument N as the kernel read it (evt.sysarg[0]); how the kernel decides "
+         "enumerated evt.arg values", A::Index},
         {F::EvtIsOpenRead, "evt.is_open_read", T::Bool, "an open/openat/openat2 asking for read access"},
         {F::EvtIsOpenWrite, "evt.is_open_write", T::Bool, "an open/openat/openat2 asking for write access"},
         {F::EvtIsOpenExec, "evt.is_open_exec", T::Bool, "an open creating a file with an exec bit"},
@@ -287,6 +290,8 @@ Lowered lowering(FieldId id, uint32_t c)
         return sock ? user : Lowered{};
     case F::FdTypes: return open || sock ? user : Lowered{};
     case F::ContainerId: return {L::Str, TL_VIEW_CONTAINER_ID};
+    case F::ProcTty: return {L::Num, TL_VIEW_TTY};
+    case F::EvtSysarg: return sock ? user : Lowered{};  // evt.sysarg[0]: lowering(FieldRef)
     case F::Count: return {};
     default:  // read from the record, decided in userspace
         return user;
@@ -300,6 +305,8 @@ Lowered lowering(const FieldRef& f, uint32_t c)
         return lowering(FieldId::ProcPname, c);
     if (f.id == FieldId::ProcApid && f.arg == "1")
         return lowering(FieldId::ProcPpid, c);
+    if (f.id == FieldId::EvtSysarg && f.arg == "0" && (c == TL_CLASS_NET || c == TL_CLASS_SYSCALL))
+        return {Lowering::Num, TL_VIEW_SYSARG0};
     return lowering(f.id, c);
 }
 

@@ -16,7 +16,7 @@ const char* type_name(FieldType t);
 
 enum class FieldId : uint8_t {
     EvtType, EvtDir, EvtRes, EvtRawres, EvtFailed, EvtNum, EvtTime, EvtDatetime, EvtRawtime, EvtTimeIso8601,
-    EvtHostname, EvtArgs, EvtArg, EvtRawarg, EvtIsOpenRead, EvtIsOpenWrite, EvtIsOpenExec,
+    EvtHostname, EvtArgs, EvtArg, EvtRawarg, EvtSysarg, EvtIsOpenRead, EvtIsOpenWrite, EvtIsOpenExec,
     ProcName, ProcExe, ProcExepath, ProcCmdline, ProcExeline, ProcArgs, ProcCwd, ProcPid, ProcVpid, ProcPpid,
     ProcPname, ProcPexe, ProcPexepath, ProcPcmdline, ProcAname, ProcApid, ProcAexe, ProcAexepath, ProcAcmdline,
     ProcSid, ProcSname, ProcVpgid, ProcVpgidName, ProcVpgidExe, ProcIsVpgidLeader, ProcIsSidLeader, ProcTty,

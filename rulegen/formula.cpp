@@ -115,4 +115,40 @@ void collect_preds(const Formula& f, std::vector<int>& out)
         collect_preds(k, out);
 }
 
+Formula negate(const Formula& f)
+{
+    switch (f.kind) {
+    case Formula::Kind::True: return Formula::no();
+    case Formula::Kind::False: return Formula::yes();
+    case Formula::Kind::Lit: return Formula::lit(f.pred, !f.neg);
+    case Formula::Kind::And:
+    case Formula::Kind::Or: {
+        std::vector<Formula> kids;
+        for (const auto& k : f.kids)
+            kids.push_back(negate(k));
+        return f.kind == Formula::Kind::And ? make_or(std::move(kids)) : make_and(std::move(kids));
+    }
+    }
+    return f;
+}
+
+Formula map_literals(const Formula& f, const std::function<Formula(int pred)>& exact)
+{
+    switch (f.kind) {
+    case Formula::Kind::Lit: {
+        Formula e = exact(f.pred);
+        return f.neg ? negate(e) : e;
+    }
+    case Formula::Kind::And:
+    case Formula::Kind::Or: {
+        std::vector<Formula> kids;
+        for (const auto& k : f.kids)
+            kids.push_back(map_literals(k, exact));
+        return f.kind == Formula::Kind::And ? make_and(std::move(kids)) : make_or(std::move(kids));
+    }
+    default:
+        return f;
+    }
+}
+
 }  // namespace tripline

@@ -32,6 +32,11 @@ struct Formula {
 Formula make_and(std::vector<Formula> kids);
 Formula make_or(std::vector<Formula> kids);
 
+// not f, in negation normal form
+Formula negate(const Formula& f);
+// f with each literal on predicate p replaced by exact(p) (negated for `not p`)
+Formula map_literals(const Formula& f, const std::function<Formula(int pred)>& exact);
+
 Tri eval3(const Formula& f, const std::function<Tri(int pred)>& truth);
 void collect_preds(const Formula& f, std::vector<int>& out);
 

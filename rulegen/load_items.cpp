@@ -17,6 +17,7 @@
 
 #include "rulegen/fields.h"
 #include "rulegen/items.h"
+#include "rulegen/yaml_docs.h"
 
 namespace tripline {
 
@@ -934,7 +935,7 @@ void load_items_text(const std::string& name, const std::string& text, SourceMan
     uint32_t file = sm.add(name, text);
     std::vector<YAML::Node> docs;
     try {
-        docs = YAML::LoadAll(text);
+        docs = load_documents(text);
     } catch (const YAML::ParserException& e) {
         diags.error(Code::YamlSyntax,
                     Loc{file, static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)},

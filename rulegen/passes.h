@@ -6,6 +6,7 @@
 //   expand_macros     AST -> AST without macros, lists inline expand.cpp
 //   typecheck         AST -> predicates bound to fields       typecheck.cpp
 //   to_nnf            AST -> formula in negation normal form  normalize.cpp
+//   rewrite_for_kernel formula -> formula on kernel fields    rewrite.cpp
 //   add_prefilters    formula -> formula with kernel guards   prefilter.cpp
 //   specialize        formula -> formula for one event class  specialize.cpp
 //   build_terms       formula -> view-separable DNF terms     terms.cpp
@@ -43,6 +44,7 @@ struct PredTable {
 bool typecheck(Expr& e, PredTable& preds, Diagnostics& diags);
 
 Formula to_nnf(const Expr& e);
+Formula rewrite_for_kernel(const Formula& f, PredTable& preds);
 // `guarded`, when given, gets each prefilter predicate and one predicate it guards
 Formula add_prefilters(const Formula& f, PredTable& preds, std::map<int, int>* guarded = nullptr);
 Formula specialize(const Formula& f, uint32_t class_id, const std::vector<Pred>& preds);

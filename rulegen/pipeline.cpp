@@ -56,7 +56,7 @@ std::optional<Rule> compile_rule(const RuleItem& item, Definitions& defs, PredTa
     r.enabled = item.enabled;
     r.loc = item.loc;
     r.condition = std::move(*expanded);
-    r.formula = add_prefilters(to_nnf(r.condition), preds, &r.prefilters);
+    r.formula = add_prefilters(rewrite_for_kernel(to_nnf(r.condition), preds), preds, &r.prefilters);
     r.output = std::move(*output);
     return r;
 }

@@ -84,29 +84,12 @@ class Prefilter {
 public:
     explicit Prefilter(PredTable& preds) : preds_(preds) {}
 
-    Formula walk(const Formula& f)
-    {
-        switch (f.kind) {
-        case Formula::Kind::Lit: {
-            Formula exact = rewrite(f.pred);
-            return f.neg ? negate(exact) : exact;
-        }
-        case Formula::Kind::And:
-        case Formula::Kind::Or: {
-            std::vector<Formula> kids;
-            for (const auto& k : f.kids)
-                kids.push_back(walk(k));
-            return f.kind == Formula::Kind::And ? make_and(std::move(kids)) : make_or(std::move(kids));
-        }
-        default:
-            return f;
-        }
-    }
+    // a formula equal to predicate p, with prefilters
+    Formula exact(int p) { return rewrite(p); }
 
     std::map<int, int> guarded;  // prefilter predicate -> a predicate it guards
 
 private:
-    // a formula equal to predicate p, with prefilters
     Formula rewrite(int p)
     {
         const Pred pred = preds_.preds[p];
@@ -214,23 +197,6 @@ private:
             guarded.emplace(id, p);
     }
 
-    static Formula negate(const Formula& f)
-    {
-        switch (f.kind) {
-        case Formula::Kind::True: return Formula::no();
-        case Formula::Kind::False: return Formula::yes();
-        case Formula::Kind::Lit: return Formula::lit(f.pred, !f.neg);
-        case Formula::Kind::And:
-        case Formula::Kind::Or: {
-            std::vector<Formula> kids;
-            for (const auto& k : f.kids)
-                kids.push_back(negate(k));
-            return f.kind == Formula::Kind::And ? make_or(std::move(kids)) : make_and(std::move(kids));
-        }
-        }
-        return f;
-    }
-
     PredTable& preds_;
 };
 
@@ -239,7 +205,7 @@ private:
 Formula add_prefilters(const Formula& f, PredTable& preds, std::map<int, int>* guarded)
 {
     Prefilter pf(preds);
-    Formula out = pf.walk(f);
+    Formula out = map_literals(f, [&](int p) { return pf.exact(p); });
     if (guarded)
         guarded->insert(pf.guarded.begin(), pf.guarded.end());
     return out;

@@ -61,7 +61,7 @@ int view_of(const Pred& p, uint32_t class_id)
 
 bool view_is_signed(int view)
 {
-    return view == TL_VIEW_RAWRES || view == TL_VIEW_FD_NUM || view == TL_VIEW_LOGINUID;
+    return view == TL_VIEW_RAWRES || view == TL_VIEW_FD_NUM || view == TL_VIEW_LOGINUID || view == TL_VIEW_SYSARG0;
 }
 
 bool view_is_addr(int view)
@@ -93,6 +93,8 @@ const char* view_name(int view)
     case TL_VIEW_CLIENT_ADDR: return "client address";
     case TL_VIEW_SERVER_PORT: return "server port";
     case TL_VIEW_CLIENT_PORT: return "client port";
+    case TL_VIEW_SYSARG0: return "evt.sysarg[0]";
+    case TL_VIEW_TTY: return "proc.tty";
     case TL_VIEW_PROC_NAME: return "proc.name";
     case TL_VIEW_PROC_NAME_REV: return "proc.name reversed";
     case TL_VIEW_PNAME: return "proc.pname";

@@ -103,6 +103,14 @@ Event ptrace_attach()
     return e;
 }
 
+// ptrace with a request no name covers: Falco prints the number
+Event ptrace_unknown()
+{
+    Event e = ptrace_attach();
+    e.rec.payload.sys.args[0] = 12345;
+    return e;
+}
+
 Event socket_packet()
 {
     Event e = tltest::make_event(TL_CLASS_NET, TL_EVT_SOCKET);
@@ -135,7 +143,7 @@ struct Case {
 std::vector<Case> cases()
 {
     const Event sh = open_shadow(), tr = open_trunc(), fo = failed_open(), co = connect_metadata(),
-                ex = exec_curl(), pt = ptrace_attach(), so = socket_packet(), sy = symlink_shadow();
+                ex = exec_curl(), pt = ptrace_attach(), pu = ptrace_unknown(), so = socket_packet(), sy = symlink_shadow();
     return {
         // equality, sets
         {"proc.name = cat", sh, true},
@@ -243,6 +251,8 @@ std::vector<Case> cases()
         {"proc.env[HOME] = /root", ex, true},
         {"proc.env contains \"PATH=/bin\"", ex, true},
         {"proc.tty != 0", sh, true},
+        {"proc.tty = 34816", sh, true},
+        {"proc.tty = 0", sh, false},
         {"proc.is_vpgid_leader = true", sh, true},
         {"proc.cwd = /root/", sh, true},
         {"thread.cap_effective contains CAP_SYS_ADMIN", sh, true},
@@ -259,6 +269,22 @@ std::vector<Case> cases()
         {"evt.arg.request contains PTRACE_ATTACH", pt, true},
         {"evt.arg.request in (PTRACE_POKETEXT, PTRACE_ATTACH)", pt, true},
         {"evt.arg.pid = 4321", pt, true},
+        {"evt.arg.request != PTRACE_ATTACH", pt, false},
+        {"evt.arg.request != PTRACE_TRACEME", pt, true},
+        {"evt.arg.request exists", pt, true},
+        {"evt.arg.request exists", sh, false},
+        {"not evt.arg.request = PTRACE_ATTACH", sh, true},
+        {"evt.arg.request = 16", pt, false},  // a named value prints its name
+        {"evt.arg.request startswith PTRACE_A", pt, true},
+        {"evt.arg.request icontains attach", pt, true},
+        {"evt.arg.domain = AF_PACKET", so, true},
+        {"evt.arg.domain in (AF_INET, AF_INET6)", so, false},
+        {"evt.rawarg.request = 16", pt, true},
+        {"evt.arg.request = 12345", pu, true},
+        {"evt.arg.request in (12345, PTRACE_ATTACH)", pu, true},
+        {"evt.arg.request = 012345", pu, false},
+        {"evt.arg.request contains PTRACE", pu, false},
+        {"evt.arg.request contains 234", pu, true},
         {"evt.arg.domain contains AF_PACKET", so, true},
         {"evt.arg.target = /etc/shadow", sy, true},
         {"evt.arg.linkpath = /root/link", sy, true},

@@ -63,7 +63,9 @@ Event random_event(std::mt19937& rng)
     e.str[TL_STR_ARGS] = pick(rng, kArgv0) + std::string("\0", 1) + (coin(rng, 50) ? "-c" : "security-credentials");
     if (coin(rng, 5))
         e.str[TL_STR_ARGS].clear();
-    e.rec.flags |= TL_EF_PROC_INFO;
+    if (coin(rng, 90))
+        e.rec.flags |= TL_EF_PROC_INFO;
+    e.rec.proc.tty = pick(rng, std::vector<uint32_t>{0, 34816, 1025});
     e.str[TL_STR_CWD] = "/home/u";
     e.rec.res = cls == TL_CLASS_EXEC ? 0 : pick(rng, kRes);
     if (cls == TL_CLASS_OPEN) {
@@ -89,6 +91,7 @@ Event random_event(std::mt19937& rng)
         int32_t fd = coin(rng, 90) ? 5 : -1;
         uint8_t kind = coin(rng, 50) ? TL_FD_IPV4 : coin(rng, 80) ? TL_FD_IPV6 : TL_FD_UNIX;
         if (cls == TL_CLASS_NET) {
+            e.rec.payload.net.args[0] = pick(rng, std::vector<uint64_t>{1, 2, 10, 17, 99});
             e.rec.payload.net.fd = fd;
             e.rec.payload.net.fd_kind = kind;
         } else {
@@ -100,7 +103,7 @@ Event random_event(std::mt19937& rng)
             e.rec.flags |= TL_EF_NO_ADDR;
     }
     if (cls == TL_CLASS_SYSCALL) {
-        e.rec.payload.sys.args[0] = coin(rng, 50) ? 16 : 0;  // PTRACE_ATTACH / TRACEME
+        e.rec.payload.sys.args[0] = pick(rng, std::vector<uint64_t>{16, 0, 13, 16901, 12345, ~0ULL});
         e.str[TL_STR_ARG0] = pick(rng, kPaths);
         e.str[TL_STR_ARG1] = pick(rng, kPaths);
     }
@@ -128,7 +131,7 @@ std::string random_atom(std::mt19937& rng)
     static const std::vector<std::string> strfields = {"proc.name", "proc.pname", "proc.exepath", "proc.exe",
                                                        "fd.name", "fd.directory", "fd.filename", "container.id"};
     static const std::vector<std::string> dirs = {"/etc", "/", "/tmp", "/root/.aws", "/etc/sudoers.d", "/tmp/evil"};
-    switch (std::uniform_int_distribution<int>(0, 17)(rng)) {
+    switch (std::uniform_int_distribution<int>(0, 20)(rng)) {
     case 0: case 1: case 2: {
         std::string f = pick(rng, strfields);
         const auto& pool = f == "proc.name" || f == "proc.pname" ? kComms
@@ -164,7 +167,10 @@ std::string random_atom(std::mt19937& rng)
     case 14: return "fd.l4proto " + std::string(coin(rng, 50) ? "= tcp" : "!= udp");
     case 15: return "proc.cmdline contains " + q(coin(rng, 50) ? "security" : "-c");
     case 16: return pick(rng, std::vector<std::string>{"proc.pid", "proc.ppid"}) + " " + pick(rng, std::vector<std::string>{"= 1", "!= 1", "> 100"});
-    default: return "group.gid = " + num(pick(rng, kIds));
+    case 17: return "group.gid = " + num(pick(rng, kIds));
+    case 18: return "evt.arg.request " + pick(rng, std::vector<std::string>{"contains PTRACE_ATTACH", "= 12345", "!= PTRACE_TRACEME", "in (PTRACE_SETREGS, 18446744073709551615)", "startswith PTRACE_SET", "exists"});
+    case 19: return "evt.arg.domain " + pick(rng, std::vector<std::string>{"= AF_PACKET", "contains AF_INET", "!= AF_UNIX", "= 99"});
+    default: return "proc.tty " + pick(rng, std::vector<std::string>{"= 0", "!= 0", "> 34000", "in (34816, 1)"});
     }
 }
 
