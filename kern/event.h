@@ -175,7 +175,7 @@ enum tl_str_slot {
 	TL_STR_PARGS,       /* the parent's argv (cached at its exec) */
 	TL_STR_GEXEPATH,    /* the grandparent's exe path (proc.aexepath[2]) */
 	TL_STR_PGARGS,      /* the process group leader's argv (proc.vpgid.exe) */
-	TL_STR_ENV,         /* the environment, NUL separated (exec records) */
+	TL_STR_ENV,         /* the environment at exec, NUL separated, TL_ENV_MAX bytes */
 	TL_STR_ARG0,        /* syscall string arguments, as the class table says */
 	TL_STR_ARG1,
 	TL_STR_ARG2,
@@ -183,8 +183,10 @@ enum tl_str_slot {
 };
 
 struct tl_ancestor {
+	__u64 start_ns;  /* the ancestor's start (boot clock): userspace checks /proc against it */
 	__u32 pid;
 	char comm[TL_COMM_LEN];
+	__u32 pad;
 };
 
 /* the process block: filled for every emitted record */
@@ -304,8 +306,8 @@ TL_ASSERT(sizeof(struct tl_open_info) == 32, "tl_open_info layout");
 TL_ASSERT(sizeof(struct tl_net_info) == 72, "tl_net_info layout");
 TL_ASSERT(sizeof(struct tl_syscall_info) == 96, "tl_syscall_info layout");
 TL_ASSERT(sizeof(union tl_payload) == 96, "tl_payload layout");
-TL_ASSERT(sizeof(struct tl_proc_info) == 280, "tl_proc_info layout");
-TL_ASSERT(TL_EVENT_HEADER_SIZE == 1048, "tl_event header layout");
+TL_ASSERT(sizeof(struct tl_proc_info) == 376, "tl_proc_info layout");
+TL_ASSERT(TL_EVENT_HEADER_SIZE == 1144, "tl_event header layout");
 TL_ASSERT(TL_DATA_MAX < 65536, "data offsets are 16 bits");
 
 /* per-CPU counters, indexed by class * TL_CNT_COUNT + counter */

@@ -135,6 +135,7 @@ __noinline int tl_gather_proc_info(struct tl_scratch *s)
 	struct tl_proc_info *pi;
 	struct signal_struct *sig;
 	struct pid *sid_pid, *pgid_pid;
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
 	struct file *exe;
 	__u32 level, n = 0;
 
@@ -159,6 +160,7 @@ __noinline int tl_gather_proc_info(struct tl_scratch *s)
 		if (i == 0)
 			parent = l;
 		pi->anc[i].pid = pid;
+		pi->anc[i].start_ns = BPF_CORE_READ(l, start_boottime);
 		bpf_probe_read_kernel_str(pi->anc[i].comm, TL_COMM_LEN, &l->comm);
 		n = i + 1;
 		t = BPF_CORE_READ(l, real_parent);
@@ -195,7 +197,7 @@ __noinline int tl_gather_proc_info(struct tl_scratch *s)
 	BPF_CORE_READ_INTO(&pi->cap_effective, task, cred, cap_effective);
 	BPF_CORE_READ_INTO(&pi->cap_permitted, task, cred, cap_permitted);
 
-	exe = BPF_CORE_READ(task, mm, exe_file);
+	exe = BPF_CORE_READ(mm, exe_file);
 	if (exe) {
 		pi->exe_ino = BPF_CORE_READ(exe, f_inode, i_ino);
 		inode_times(BPF_CORE_READ(exe, f_inode), &pi->exe_ctime_ns, &pi->exe_mtime_ns);
@@ -204,6 +206,10 @@ __noinline int tl_gather_proc_info(struct tl_scratch *s)
 
 	/* strings: what an alert may print */
 	append_path(s, TL_STR_CWD, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt));
+	/* the environment as exec set it up, as Falco captures it */
+	if (mm)
+		append_user_block(s, TL_STR_ENV, BPF_CORE_READ(mm, env_start), BPF_CORE_READ(mm, env_end),
+				  TL_ENV_MAX);
 	if (parent) {
 		append_exe_of(s, TL_STR_PEXEPATH, parent);
 		append_cached_args(s, TL_STR_PARGS, pi->anc[0].pid, parent);

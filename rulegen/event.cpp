@@ -304,6 +304,16 @@ OptValue container_field(const Event& e, const Context& ctx, FieldId id)
     }
 }
 
+// ancestor n (1: the parent) from /proc, when the context can read it
+std::optional<ProcFacts> ancestor_facts(const Event& e, size_t n, const Context& ctx)
+{
+    const tl_event& r = e.rec;
+    if (!ctx.process || !(r.flags & TL_EF_PROC_INFO) || n == 0 || n > r.proc.n_anc || n > TL_MAX_ANCESTORS)
+        return std::nullopt;
+    const tl_ancestor& a = r.proc.anc[n - 1];
+    return ctx.process(a.pid, a.start_ns);
+}
+
 std::optional<size_t> index_of(const FieldRef& f)
 {
     if (f.arg.empty())
@@ -320,10 +330,19 @@ std::optional<Value> field_value(const Event& e, const FieldRef& ref, const Cont
     const bool open = r.class_id == TL_CLASS_OPEN;
     const bool info = r.flags & TL_EF_PROC_INFO;
     const bool has_parent = !(r.flags & TL_EF_NO_PARENT);
-    const bool has_pargs = has_parent && info && !(r.flags & TL_EF_NO_PARGS);
     const int64_t wall = boot_to_wall(r.ts_ns, ctx);
     const std::string& argv = e.str[TL_STR_ARGS];
-    const std::string& pargs = e.str[TL_STR_PARGS];
+    // the parent's argv: cached by the kernel at its exec, else from /proc
+    std::optional<std::string> pargs;
+    auto parent_args = [&]() -> const std::optional<std::string>& {
+        if (pargs || !has_parent || !info)
+            return pargs;
+        if (!(r.flags & TL_EF_NO_PARGS))
+            pargs = e.str[TL_STR_PARGS];
+        else if (auto facts = ancestor_facts(e, 1, ctx))
+            pargs = facts->argv;
+        return pargs;
+    };
     auto need_info = [&](OptValue v) { return info ? v : std::nullopt; };
     switch (ref.id) {
     case F::EvtType: return small_value(ref.id, r.evt_type);
@@ -380,9 +399,9 @@ std::optional<Value> field_value(const Event& e, const FieldRef& ref, const Cont
     case F::ProcVpid: return need_info(num(p.vpid));
     case F::ProcPpid: return has_parent ? num(r.ppid) : std::nullopt;
     case F::ProcPname: return has_parent ? str(r.pcomm) : std::nullopt;
-    case F::ProcPexe: return has_pargs ? str(argv0(pargs)) : std::nullopt;
+    case F::ProcPexe: return parent_args() ? str(argv0(*parent_args())) : std::nullopt;
     case F::ProcPexepath: return has_parent && info ? str(strip_deleted(e.str[TL_STR_PEXEPATH])) : std::nullopt;
-    case F::ProcPcmdline: return has_pargs ? str(cmdline(r.pcomm, pargs)) : std::nullopt;
+    case F::ProcPcmdline: return parent_args() ? str(cmdline(r.pcomm, *parent_args())) : std::nullopt;
     case F::ProcAname:
     case F::ProcApid:
     case F::ProcAexe:
@@ -397,14 +416,23 @@ std::optional<Value> field_value(const Event& e, const FieldRef& ref, const Cont
                                                                                                 : F::ProcCmdline;
             return field_value(e, self, ctx);
         }
-        if (ref.id == F::ProcAexe)
-            return *n == 1 ? field_value(e, F::ProcPexe, ctx) : std::nullopt;
-        if (ref.id == F::ProcAcmdline)
-            return *n == 1 ? field_value(e, F::ProcPcmdline, ctx) : std::nullopt;
-        if (ref.id == F::ProcAexepath) {
-            if (*n == 1)
-                return field_value(e, F::ProcPexepath, ctx);
-            return *n == 2 && info && p.n_anc >= 2 ? str(strip_deleted(e.str[TL_STR_GEXEPATH])) : std::nullopt;
+        if (*n == 1 && ref.id == F::ProcAexe)
+            return field_value(e, F::ProcPexe, ctx);
+        if (*n == 1 && ref.id == F::ProcAcmdline)
+            return field_value(e, F::ProcPcmdline, ctx);
+        if (*n == 1 && ref.id == F::ProcAexepath)
+            return field_value(e, F::ProcPexepath, ctx);
+        if (ref.id == F::ProcAexepath && *n == 2 && info && p.n_anc >= 2 && !e.str[TL_STR_GEXEPATH].empty())
+            return str(strip_deleted(e.str[TL_STR_GEXEPATH]));
+        if (ref.id == F::ProcAexe || ref.id == F::ProcAcmdline || ref.id == F::ProcAexepath) {
+            auto facts = ancestor_facts(e, *n, ctx);
+            if (!facts)
+                return std::nullopt;
+            if (ref.id == F::ProcAexepath)
+                return str(strip_deleted(facts->exepath));
+            if (ref.id == F::ProcAexe)
+                return str(argv0(facts->argv));
+            return str(cmdline(p.anc[*n - 1].comm, facts->argv));
         }
         if (*n == 1)  // the parent, as the kernel saw it
             return field_value(e, ref.id == F::ProcAname ? F::ProcPname : F::ProcPpid, ctx);

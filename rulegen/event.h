@@ -37,12 +37,21 @@ struct ContainerInfo {
     bool privileged = false;
 };
 
+// A live process's executable path and argv (NUL separated).
+struct ProcFacts {
+    std::string exepath, argv;
+};
+
 struct Context {
     std::string hostname;
     std::function<std::string(uint32_t uid)> user_name;   // "" when unknown
     std::function<std::string(uint32_t gid)> group_name;  // "" when unknown
     std::function<std::optional<ContainerInfo>(const std::string& id)> container;  // runtime metadata
     int64_t boot_to_wall_ns = 0;  // CLOCK_REALTIME - CLOCK_BOOTTIME
+    // what the record lacks about a live process (an ancestor past the
+    // grandparent, a parent that predates the agent): pid and start time
+    // (boot clock); nullopt when it is gone. Unset: those fields are missing.
+    std::function<std::optional<ProcFacts>(uint32_t pid, uint64_t start_ns)> process;
 };
 
 // a field's value; nullopt when the event has none

@@ -31,9 +31,9 @@ void set_proc(Event& e)
     e.rec.flags |= TL_EF_PROC_INFO;
     tl_proc_info& p = e.rec.proc;
     p.n_anc = 3;
-    p.anc[0] = tl_ancestor{77, "bash"};
-    p.anc[1] = tl_ancestor{66, "sshd"};
-    p.anc[2] = tl_ancestor{1, "systemd"};
+    p.anc[0] = tl_ancestor{0, 77, "bash", 0};
+    p.anc[1] = tl_ancestor{0, 66, "sshd", 0};
+    p.anc[2] = tl_ancestor{0, 1, "systemd", 0};
     p.tty = 34816;
     p.vpid = 4242;
     p.vpgid = 4242;

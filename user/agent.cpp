@@ -17,6 +17,7 @@
 
 #include "rulegen/abi_names.h"
 #include "user/log.h"
+#include "user/procfs.h"
 
 namespace tripline {
 
@@ -28,6 +29,7 @@ Context host_context()
     char host[256] = {};
     gethostname(host, sizeof(host) - 1);
     ctx.hostname = host;
+    ctx.process = read_proc_facts;
     auto cache = std::make_shared<std::map<uint32_t, std::string>>();
     auto mutex = std::make_shared<std::mutex>();
     auto gcache = std::make_shared<std::map<uint32_t, std::string>>();

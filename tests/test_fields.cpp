@@ -1,0 +1,257 @@
+// Field ground truth: a trigger program (tests/progs/tl_fields.c) writes
+// what /proc and its own syscalls say about itself, then opens a marker file
+// and makes a TCP connection to itself; the live agent's alerts for those
+// events must carry the same values. Ancestry is checked against /proc walked
+// up from this test process, which is the program's parent.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "rulegen/evt_args.h"
+#include "tests/support.h"
+
+using tltest::LiveAgent;
+using tltest::SeenAlert;
+
+namespace {
+
+std::map<std::string, std::string> read_truth(const std::string& path)
+{
+    std::map<std::string, std::string> out;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        auto eq = line.find('=');
+        if (eq != std::string::npos)
+            out[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    return out;
+}
+
+std::string slurp(const std::string& path, bool nul_to_space = false)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string s = ss.str();
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\0'))
+        s.pop_back();
+    if (nul_to_space)
+        for (char& c : s)
+            if (!c)
+                c = ' ';
+    return s;
+}
+
+std::string exe_of(pid_t pid)
+{
+    std::error_code ec;
+    return std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec).string();
+}
+
+pid_t parent_of(pid_t pid)
+{
+    std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+    auto close = stat.rfind(')');
+    if (close == std::string::npos)
+        return 0;
+    std::istringstream rest(stat.substr(close + 2));
+    char state;
+    pid_t ppid = 0;
+    rest >> state >> ppid;
+    return ppid;
+}
+
+// Falco's cmdline: the comm, then the arguments after argv[0]
+std::string falco_cmdline(pid_t pid)
+{
+    std::string argv = slurp("/proc/" + std::to_string(pid) + "/cmdline");
+    std::string comm = slurp("/proc/" + std::to_string(pid) + "/comm");
+    auto first = argv.find('\0');
+    std::string rest = first == std::string::npos ? "" : argv.substr(first + 1);
+    for (char& c : rest)
+        if (!c)
+            c = ' ';
+    return rest.empty() ? comm : comm + " " + rest;
+}
+
+const char* kFields[] = {
+    "proc.pid", "proc.vpid", "proc.ppid", "proc.name", "proc.exe", "proc.exepath", "proc.cmdline", "proc.args",
+    "proc.cwd", "proc.pname", "proc.pexe", "proc.pexepath", "proc.pcmdline", "proc.tty", "proc.sid", "proc.vpgid",
+    "proc.is_vpgid_leader", "proc.duration", "proc.is_exe_upper_layer", "proc.is_exe_from_memfd", "proc.env[HOME]",
+    "user.uid", "user.name", "user.loginuid", "group.gid", "group.name", "thread.cap_effective",
+    "thread.cap_permitted", "container.id", "evt.hostname", "evt.type", "evt.res", "fd.num", "fd.name",
+    "fd.directory", "fd.filename", "fd.typechar", "fd.type", "fd.l4proto", "fd.sockfamily", "fd.sip", "fd.cip",
+    "fd.rip", "fd.lip", "fd.sport", "fd.cport", "fd.rport", "fd.lport", "fd.is_server",
+    "proc.aname[1]", "proc.aname[2]", "proc.aname[3]", "proc.aname[4]", "proc.aname[5]", "proc.aname[6]",
+    "proc.aname[7]", "proc.aname[8]", "proc.apid[2]", "proc.apid[3]", "proc.apid[8]", "proc.aexepath[2]",
+    "proc.aexepath[3]", "proc.aexepath[8]", "proc.aexe[2]", "proc.acmdline[2]"};
+
+std::string rules_for(const std::string& marker)
+{
+    std::string out;
+    for (const char* f : kFields)
+        out += std::string(f) + "=%" + f + " ";
+    auto rule = [&](const std::string& name, const std::string& cond) {
+        return "- rule: " + name + "\n  desc: d\n  condition: '" + cond + "'\n  output: '" + out +
+               "'\n  priority: INFO\n";
+    };
+    return rule("fields open", "evt.type in (open, openat) and fd.name = \"" + marker + "\"") +
+           rule("fields connect", "evt.type = connect and proc.name = tl_fields") +
+           rule("fields accept", "evt.type in (accept, accept4) and proc.name = tl_fields");
+}
+
+}  // namespace
+
+TEST_SUITE("fields") {
+
+TEST_CASE("every field against /proc and the program's own syscalls")
+{
+    if (auto why = tltest::kernel_unavailable())
+        TL_SKIP("kernel tests need root and BPF: " + *why);
+    const std::string dir = "/tmp/tripline-fields-" + std::to_string(getpid());
+    std::filesystem::create_directories(dir + "/work");
+    const std::string truth_path = dir + "/truth", marker = dir + "/work/marker.txt";
+    auto agent = LiveAgent::start(tltest::must_compile(rules_for(marker)));
+
+    pid_t pid = 0;
+    const std::string prog = tltest::build_dir() + "/tests/progs/tl_fields";
+    REQUIRE(tltest::run_child(
+                [&]() {
+                    if (chdir((dir + "/work").c_str()))
+                        return 90;
+                    char home[] = "HOME=/tl-home";
+                    char* env[] = {home, nullptr};
+                    char* argv[] = {const_cast<char*>(prog.c_str()), const_cast<char*>(truth_path.c_str()),
+                                    const_cast<char*>(marker.c_str()), const_cast<char*>("extra arg"), nullptr};
+                    execve(prog.c_str(), argv, env);
+                    return 91;
+                },
+                &pid) == 0);
+    auto truth = read_truth(truth_path);
+    REQUIRE(truth.count("client_port"));
+    auto for_pid = [&](const std::string& rule) {
+        return agent->wait_alert([&](const SeenAlert& a) { return a.rule == rule && a.tgid == static_cast<uint32_t>(pid); });
+    };
+    auto opened = for_pid("fields open"), connected = for_pid("fields connect"), accepted = for_pid("fields accept");
+    REQUIRE(opened);
+    REQUIRE(connected);
+    REQUIRE(accepted);
+    auto& f = opened->fields;
+
+    {
+        INFO("the process");
+        CHECK(f["proc.pid"] == truth["pid"]);
+        CHECK(f["proc.vpid"] == truth["pid"]);
+        CHECK(f["proc.ppid"] == truth["ppid"]);
+        CHECK(f["proc.name"] == "tl_fields");
+        CHECK(f["proc.exe"] == prog);
+        CHECK(f["proc.exepath"] == truth["exe"]);
+        CHECK(f["proc.cmdline"] == "tl_fields " + truth_path + " " + marker + " extra arg");
+        CHECK(f["proc.args"] == truth_path + " " + marker + " extra arg");
+        CHECK(f["proc.cwd"] == truth["cwd"] + "/");  // Falco ends it with a slash
+        CHECK(f["proc.tty"] == truth["tty"]);
+        CHECK(f["proc.sid"] == truth["sid"]);
+        CHECK(f["proc.vpgid"] == truth["pgid"]);
+        CHECK(f["proc.is_vpgid_leader"] == (truth["pgid"] == truth["pid"] ? "true" : "false"));
+        const long long duration = std::stoll(f["proc.duration"]);
+        CHECK(duration > 0);
+        CHECK(duration < 60'000'000'000LL);
+        CHECK(f["proc.is_exe_upper_layer"] == "false");
+        CHECK(f["proc.is_exe_from_memfd"] == "false");
+        CHECK(f["proc.env[HOME]"] == "/tl-home");
+    }
+    {
+        INFO("user, group, capabilities, host");
+        CHECK(f["user.uid"] == truth["uid"]);
+        CHECK(f["user.name"] == "root");
+        CHECK(f["group.gid"] == truth["gid"]);
+        CHECK(f["group.name"] == "root");
+        const long long loginuid = std::stoll(truth["loginuid"]);
+        CHECK(f["user.loginuid"] == (loginuid == 4294967295LL ? "-1" : truth["loginuid"]));
+        CHECK(f["thread.cap_effective"] == tripline::caps_string(std::stoull(truth["cap_effective"])));
+        CHECK(f["thread.cap_permitted"] == tripline::caps_string(std::stoull(truth["cap_permitted"])));
+        CHECK(f["container.id"] == "host");
+        char host[256] = {};
+        gethostname(host, sizeof(host) - 1);
+        CHECK(f["evt.hostname"] == host);
+    }
+    {
+        INFO("the parent and every ancestor, from /proc");
+        const pid_t self = getpid();
+        CHECK(f["proc.pname"] == slurp("/proc/self/comm"));
+        CHECK(f["proc.pexepath"] == exe_of(self));
+        CHECK(f["proc.pcmdline"] == falco_cmdline(self));
+        std::string argv0 = slurp("/proc/self/cmdline");
+        CHECK(f["proc.pexe"] == argv0.substr(0, argv0.find('\0')));
+        // proc.aname[1] is the parent (this test), [2] its parent, ...
+        std::vector<pid_t> chain;
+        for (pid_t p = self; p > 0 && chain.size() < 8; p = parent_of(p))
+            chain.push_back(p);
+        for (size_t i = 1; i <= 8; i++) {
+            const std::string n = "[" + std::to_string(i) + "]";
+            INFO("ancestor " << i);
+            if (i > chain.size()) {
+                CHECK(f["proc.aname" + n] == "<NA>");
+                continue;
+            }
+            const std::string proc = "/proc/" + std::to_string(chain[i - 1]);
+            CHECK(f["proc.aname" + n] == slurp(proc + "/comm"));
+            if (i == 2 || i == 3 || i == 8) {
+                CHECK(f["proc.apid" + n] == std::to_string(chain[i - 1]));
+                CHECK(f["proc.aexepath" + n] == exe_of(chain[i - 1]));
+            }
+            if (i == 2) {
+                std::string a0 = slurp(proc + "/cmdline");
+                CHECK(f["proc.aexe[2]"] == a0.substr(0, a0.find('\0')));
+                CHECK(f["proc.acmdline[2]"] == falco_cmdline(chain[1]));
+            }
+        }
+    }
+    {
+        INFO("the opened file");
+        CHECK(f["evt.type"] == "openat");
+        CHECK(f["evt.res"] == "SUCCESS");
+        CHECK(f["fd.num"] == truth["fd"]);
+        CHECK(f["fd.name"] == marker);
+        CHECK(f["fd.directory"] == dir + "/work");
+        CHECK(f["fd.filename"] == "marker.txt");
+        CHECK(f["fd.typechar"] == "f");
+        CHECK(f["fd.type"] == "file");
+        CHECK(f["fd.sip"] == "<NA>");
+    }
+    {
+        INFO("both ends of the socket, at connect and at accept");
+        auto& c = connected->fields;
+        CHECK(c["evt.type"] == "connect");
+        CHECK(c["fd.num"] == truth["connect_fd"]);
+        CHECK(c["fd.sip"] == truth["server_ip"]);
+        CHECK(c["fd.sport"] == truth["server_port"]);
+        CHECK(c["fd.cip"] == truth["client_ip"]);
+        CHECK(c["fd.cport"] == truth["client_port"]);
+        CHECK(c["fd.rip"] == truth["server_ip"]);
+        CHECK(c["fd.rport"] == truth["server_port"]);
+        CHECK(c["fd.lip"] == truth["client_ip"]);
+        CHECK(c["fd.lport"] == truth["client_port"]);
+        CHECK(c["fd.name"] == truth["client_ip"] + ":" + truth["client_port"] + "->" + truth["server_ip"] + ":" +
+                                 truth["server_port"]);
+        CHECK(c["fd.l4proto"] == "tcp");
+        CHECK(c["fd.sockfamily"] == "ip");
+        CHECK(c["fd.typechar"] == "4");
+        CHECK(c["fd.is_server"] == "false");
+        auto& a = accepted->fields;
+        CHECK(a["fd.num"] == truth["accept_fd"]);
+        CHECK(a["fd.is_server"] == "true");
+        CHECK(a["fd.sip"] == truth["server_ip"]);
+        CHECK(a["fd.sport"] == truth["server_port"]);
+        CHECK(a["fd.cip"] == truth["client_ip"]);
+        CHECK(a["fd.cport"] == truth["client_port"]);
+        CHECK(a["fd.lport"] == truth["server_port"]);
+        CHECK(a["fd.rport"] == truth["client_port"]);
+    }
+    std::filesystem::remove_all(dir);
+}
+
+}
