@@ -6,7 +6,7 @@
  *   nothing may match?             drop (before any path walk)
  *   fd.name: the opened file's path from its struct file; on failure the
  *            path argument (a relative one is unknown)
- *   fd.name, fd.directory, fd.filename views
+ *   fd.name, fd.directory, fd.filename views; the name as given (fd.nameraw)
  *   some term may match?           emit with exe path and argv
  */
 #include "vmlinux.h"
@@ -117,6 +117,8 @@ int BPF_PROG(open_exit, struct pt_regs *regs, long ret)
 	if (file) {
 		truncated = append_path(s, TL_STR_FD_NAME, BPF_CORE_READ(file, f_path.dentry),
 					BPF_CORE_READ(file, f_path.mnt));
+		/* fd.nameraw: the name as the caller gave it */
+		append_user_str(s, TL_STR_ARG0, upath);
 	} else {
 		truncated = append_user_str(s, TL_STR_FD_NAME, upath);
 		s->ev.flags |= TL_EF_PATH_FROM_USER;

@@ -3,8 +3,10 @@
  * The process cache: per tgid, the view pairs of the facts that are costly to
  * get (exe path, argv[0], container id), stamped with the generation and the
  * leader's start time. Filled at exec, copied at fork, dropped at exit, and
- * computed from the live task whenever it is missing or stale — so processes
- * that predate the agent, or a reload, are never a blind spot.
+ * computed from the live task whenever it is missing or stale (another
+ * generation, a reused pid, a move to another cgroup) — so processes that
+ * predate the agent, a reload, or a process joining a container are never a
+ * blind spot.
  */
 #ifndef TRIPLINE_PROC_BPF_H
 #define TRIPLINE_PROC_BPF_H
@@ -105,6 +107,7 @@ static __always_inline struct tl_proc *proc_refresh(struct tl_scratch *s, struct
 	gather_exe_args(s, task);
 	tl_read_container_id(s);
 	s->proc.start_time = leader_start_time(task);
+	s->proc.cgroups = (__u64)BPF_CORE_READ(task, cgroups);
 	proc_views_from_record(s);
 	if (bpf_map_update_elem(&processes, &tgid, &s->proc, BPF_ANY)) {
 		count(s->ev.class_id, TL_CNT_PROC_TABLE_FULL);
@@ -120,7 +123,9 @@ static __always_inline struct tl_proc *proc_current(struct tl_scratch *s, struct
 	__u32 tgid = s->ev.tgid;
 	struct tl_proc *p = bpf_map_lookup_elem(&processes, &tgid);
 
-	if (p && p->gen == s->ev.gen && p->start_time == leader_start_time(task)) {
+	/* stale: another generation, a reused pid, or moved to another cgroup */
+	if (p && p->gen == s->ev.gen && p->start_time == leader_start_time(task) &&
+	    p->cgroups == (__u64)BPF_CORE_READ(task, cgroups)) {
 		__builtin_memcpy(s->ev.container_id, p->container_id, TL_CONTAINER_ID_LEN);
 		return p;
 	}

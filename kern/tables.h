@@ -164,6 +164,7 @@ struct tl_syscall {
 /* the per-process cache, keyed by tgid */
 struct tl_proc {
 	__u64 start_time; /* group leader's start_time: detects pid reuse */
+	__u64 cgroups;    /* the task's css_set when filled: a cgroup move refreshes */
 	__u32 gen;        /* generation of `views` */
 	__u32 flags;      /* TL_EF_EXE_TRUNC, ... of the cached values */
 	struct tl_pair views[TL_NCACHED];
@@ -181,6 +182,6 @@ struct tl_args {
 TL_ASSERT(sizeof(struct tl_str_key) == 260, "tl_str_key layout");
 TL_ASSERT(sizeof(struct tl_num_key) == 24, "tl_num_key layout");
 TL_ASSERT(sizeof(struct tl_class_cfg) == 16, "tl_class_cfg layout");
-TL_ASSERT(sizeof(struct tl_proc) == 80, "tl_proc layout");
+TL_ASSERT(sizeof(struct tl_proc) == 88, "tl_proc layout");
 
 #endif

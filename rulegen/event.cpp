@@ -290,8 +290,8 @@ OptValue container_field(const Event& e, const Context& ctx, FieldId id)
         return id == F::K8sNsName || id == F::K8sPodName ? std::nullopt : str("");
     }
     std::optional<ContainerInfo> info = ctx.container ? ctx.container(cid) : std::nullopt;
-    if (!info)  // only the id is known: Falco gives empty strings
-        return id == F::ContainerPrivileged ? std::nullopt : str("");
+    if (!info)  // only the id is known: no runtime to ask, or it does not know the container
+        return std::nullopt;
     switch (id) {
     case F::ContainerName: return str(info->name);
     case F::ContainerImage: return str(info->image);
@@ -526,9 +526,9 @@ std::optional<Value> field_value(const Event& e, const FieldRef& ref, const Cont
     switch (ref.id) {
     case F::FdNum: return num(fd.num);
     case F::FdName: return fd_name(e, fd);
-    case F::FdNameraw:
-        if (open)
-            return str(e.str[TL_STR_FD_NAME]);
+    case F::FdNameraw:  // the name as the caller gave it, when the record has it
+        if (open && !e.str[TL_STR_ARG0].empty())
+            return str(e.str[TL_STR_ARG0]);
         return fd_name(e, fd);
     case F::FdDirectory:
     case F::FdFilename: {

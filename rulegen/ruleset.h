@@ -64,7 +64,10 @@ std::optional<Ruleset> compile_rules(const std::vector<std::string>& paths, Sour
                                      Diagnostics& diags, const Selection& select = {});
 std::optional<Ruleset> compile_items(const Items& items, Diagnostics& diags, const Selection& select = {});
 
-// The reference evaluator (eval.cpp): the exact meaning of a condition.
+// The reference evaluator (eval.cpp): the exact meaning of a condition; U
+// when it depends on a value the kernel could not read whole. eval_condition
+// is "not F": an undecidable condition counts as a match (fail open).
+Tri eval_condition3(const Expr& e, const std::vector<Pred>& preds, const Event& ev, const Context& ctx);
 bool eval_condition(const Expr& e, const std::vector<Pred>& preds, const Event& ev, const Context& ctx);
 
 // Reports (explain.cpp).

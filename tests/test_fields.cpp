@@ -3,6 +3,7 @@
 // and makes a TCP connection to itself; the live agent's alerts for those
 // events must carry the same values. Ancestry is checked against /proc walked
 // up from this test process, which is the program's parent.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -252,6 +253,64 @@ TEST_CASE("every field against /proc and the program's own syscalls")
         CHECK(a["fd.rport"] == truth["client_port"]);
     }
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("container.id from each runtime's cgroup path")
+{
+    if (auto why = tltest::kernel_unavailable())
+        TL_SKIP("kernel tests need root and BPF: " + *why);
+    std::string root;
+    {
+        std::ifstream mounts("/proc/mounts");
+        std::string dev, dir, type;
+        while (mounts >> dev >> dir >> type) {
+            if (type == "cgroup2")
+                root = dir;
+            mounts.ignore(4096, '\n');
+        }
+    }
+    if (root.empty())
+        TL_SKIP("no cgroup v2 hierarchy is mounted, so no container cgroup can be made");
+    const std::string marker = "/tmp/tripline-cgroup-marker-" + std::to_string(getpid());
+    std::ofstream(marker) << "x";
+    auto agent = LiveAgent::start(tltest::must_compile(
+        "- rule: marker\n  desc: d\n  condition: evt.type in (open, openat) and fd.name = \"" + marker +
+        "\"\n  output: '%container.id %container.name %container.image.repository'\n  priority: INFO\n"));
+    const std::string id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    // systemd-driver scopes of docker, containerd (CRI), CRI-O and podman;
+    // docker's cgroupfs driver; a kubelet pod slice
+    const std::vector<std::string> forms = {
+        "tripline-test/docker-" + id + ".scope",
+        "tripline-test/cri-containerd-" + id + ".scope",
+        "tripline-test/crio-" + id + ".scope",
+        "tripline-test/libpod-" + id + ".scope",
+        "tripline-test/docker/" + id,
+        "tripline-test/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1234.slice/cri-containerd-" +
+            id + ".scope",
+    };
+    for (const auto& form : forms) {
+        INFO(form);
+        const std::string dir = root + "/" + form, procs = dir + "/cgroup.procs";
+        std::filesystem::create_directories(dir);
+        pid_t pid = 0;
+        CHECK(tltest::run_child(
+                  [&]() {
+                      int fd = open(procs.c_str(), O_WRONLY);
+                      if (fd < 0 || write(fd, "0", 1) != 1)
+                          return 1;
+                      close(fd);
+                      return open(marker.c_str(), O_RDONLY) < 0 ? 2 : 0;
+                  },
+                  &pid) == 0);
+        auto a = agent->wait_alert([&](const SeenAlert& s) { return s.tgid == static_cast<uint32_t>(pid); });
+        REQUIRE(a);
+        CHECK(a->fields["container.id"] == id.substr(0, 12));
+        CHECK(a->fields["container.name"] == "<NA>");  // no runtime to ask here
+        // the child has exited: the cgroup is empty and can go
+        for (std::filesystem::path p = dir; p != root && p.string().size() > root.size(); p = p.parent_path())
+            rmdir(p.c_str());
+    }
+    std::filesystem::remove(marker);
 }
 
 }

@@ -160,6 +160,7 @@ std::string Agent::summary_json() const
     j["candidates"] = stats_.confirm.candidates;
     j["confirmed"] = stats_.confirm.confirmed;
     j["rejected"] = stats_.confirm.rejected;
+    j["undecided"] = stats_.confirm.undecided;
     j["definite_mismatch"] = stats_.confirm.definite_mismatch;
     j["alerts"] = stats_.alerts;
     if (output_) {

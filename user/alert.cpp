@@ -84,8 +84,10 @@ std::vector<const Rule*> confirm(const Ruleset& rs, const Event& e, const Contex
         if (!candidate[i])
             continue;
         stats.candidates++;
-        if (eval_condition(rs.rules[i].condition, rs.preds, e, ctx)) {
+        const Tri verdict = eval_condition3(rs.rules[i].condition, rs.preds, e, ctx);
+        if (verdict != Tri::F) {
             stats.confirmed++;
+            stats.undecided += verdict == Tri::U;
             matched.push_back(&rs.rules[i]);
         } else {
             stats.rejected++;

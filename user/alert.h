@@ -30,6 +30,7 @@ std::string format_json(const Alert& a, const std::string& hostname);  // one li
 struct ConfirmStats {
     uint64_t candidates = 0;        // rules the kernel said may match
     uint64_t confirmed = 0;         // ... and do
+    uint64_t undecided = 0;         // ... counted as matches: a value was incomplete (eval.cpp)
     uint64_t rejected = 0;          // ... and do not (expected for userspace-only predicates)
     uint64_t definite_mismatch = 0; // the kernel said certain, the reference evaluator disagrees
 };
