@@ -46,6 +46,19 @@ std::string build_dir()
 
 std::string repo_dir() { return std::filesystem::path(build_dir()).parent_path().string(); }
 
+std::optional<std::string> falco_rules()
+{
+    std::vector<std::string> where;
+    if (const char* env = std::getenv("TL_FALCO_RULES"))
+        where.push_back(env);
+    where.push_back(repo_dir() + "/../shared/peers/falco_rules.yaml");
+    where.push_back("/work/shared/peers/falco_rules.yaml");
+    for (const auto& p : where)
+        if (access(p.c_str(), R_OK) == 0)
+            return p;
+    return std::nullopt;
+}
+
 std::optional<Ruleset> compile_text(const std::string& yaml, Diagnostics& d, SourceManager* sm_out)
 {
     SourceManager local;

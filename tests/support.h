@@ -32,6 +32,10 @@ bool take_skip();  // for the reporter: was the test that just ended skipped?
 
 std::string repo_dir();   // the checkout
 std::string build_dir();  // where the binaries are
+// Falco's stable ruleset, the compatibility target: $TL_FALCO_RULES, else
+// ../shared/peers/falco_rules.yaml beside the checkout, else
+// /work/shared/peers/falco_rules.yaml; nullopt when none is readable
+std::optional<std::string> falco_rules();
 
 // Compiles YAML rules given as text. Diagnostics go to `d`; `sm` keeps the
 // sources for formatting them.

@@ -735,10 +735,10 @@ TEST_CASE("loader details: engine version, plugins, skip-if-unknown-filter, evtt
 
 TEST_CASE("Falco's stable ruleset loads, with every rule and its kernel/userspace split")
 {
-    std::string falco = tltest::repo_dir() + "/../shared/peers/falco_rules.yaml";
-    if (access(falco.c_str(), R_OK) != 0)
-        TL_SKIP("Falco's ruleset is not beside the checkout (../shared/peers/falco_rules.yaml)");
-    Ruleset rs = tltest::must_compile_files({falco});
+    auto falco = tltest::falco_rules();
+    if (!falco)
+        TL_SKIP("Falco's ruleset was not found: set TL_FALCO_RULES, or put it at ../shared/peers/falco_rules.yaml");
+    Ruleset rs = tltest::must_compile_files({*falco});
     CHECK(rs.rules.size() == 25);
     size_t kernel = 0;
     for (const auto& r : rs.rules) {

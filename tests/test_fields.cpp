@@ -46,10 +46,17 @@ std::string slurp(const std::string& path, bool nul_to_space = false)
     return s;
 }
 
+// /proc's exe link, without the " (deleted)" that /proc adds for an unlinked
+// image (a memfd, a replaced binary): tripline's exe paths are the file's
+// path, as the kernel's own path walk gives it
 std::string exe_of(pid_t pid)
 {
     std::error_code ec;
-    return std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec).string();
+    std::string exe = std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec).string();
+    const std::string suffix = " (deleted)";
+    if (exe.size() > suffix.size() && exe.compare(exe.size() - suffix.size(), suffix.size(), suffix) == 0)
+        exe.resize(exe.size() - suffix.size());
+    return exe;
 }
 
 pid_t parent_of(pid_t pid)
