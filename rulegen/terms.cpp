@@ -3,7 +3,7 @@
 // one formula per view. Disjunctions inside one view cost nothing (the
 // kernel's one lookup per view decides the whole formula); only disjunctions
 // across views multiply terms. Past `cap` terms a sub-formula is replaced by
-// its hull — per view, the disjunction of its terms' parts, dropping views
+// its hull (in a conjunction, the widest conjunct that overflows) — per view, the disjunction of its terms' parts, dropping views
 // some term leaves free — which every term implies: sound, marked weakened.
 // Tested by tests/test_terms.cpp.
 #include <algorithm>
@@ -32,17 +32,24 @@ public:
             return {t};
         }
         case Formula::Kind::And: {
-            std::vector<Term> acc{Term{}};
+            // Conjuncts with few terms first, and past the cap the one that
+            // would overflow is weakened, never what is already built: a
+            // rule's own shape (`open_read and sensitive_files`: one or two
+            // terms each) is kept exact, and what gets hulled is the wide
+            // product of its exceptions (`not (a and b)` across views: two
+            // terms each), which rarely filters anything anyway.
+            std::vector<std::vector<Term>> kids;
             for (const auto& k : f.kids) {
-                auto next = build(k);
-                if (acc.size() * next.size() > cap_) {
-                    if (next.size() >= acc.size())
-                        next = hull(next);
-                    else
-                        acc = hull(acc);
-                    if (acc.size() * next.size() > cap_)
-                        next = hull(next);
-                }
+                kids.push_back(build(k));
+                if (kids.back().empty())
+                    return {};
+            }
+            std::stable_sort(kids.begin(), kids.end(),
+                             [](const auto& a, const auto& b) { return a.size() < b.size(); });
+            std::vector<Term> acc{Term{}};
+            for (auto& next : kids) {
+                if (acc.size() * next.size() > cap_)
+                    next = hull(next);
                 acc = product(acc, next);
                 if (acc.empty())
                     return acc;

@@ -1,5 +1,7 @@
 // Negation normal form (pass 5), class specialization (pass 6) and
 // view-separable DNF with its cap (pass 7).
+#include <sstream>
+
 #include "rulegen/passes.h"
 #include "tests/support.h"
 
@@ -88,6 +90,26 @@ TEST_CASE("the term cap weakens soundly to the hull and says so")
     TermList tl = build_terms(make_and({f, f}), TL_CLASS_OPEN, c.rs.preds, 1);
     CHECK(tl.weakened);
     REQUIRE(tl.terms.size() == 1);
+}
+
+TEST_CASE("past the cap, the exceptions are weakened, not the rule's own shape")
+{
+    // Falco's "Read sensitive file untrusted" in miniature: a two-view
+    // disjunction that carries the rule, then many two-term exceptions
+    std::string cond = "evt.type = openat and (fd.name in (/etc/shadow, /etc/sudoers) or fd.directory = /etc/pam.d)";
+    for (int i = 0; i < 8; i++)
+        cond += " and not (proc.name = n" + std::to_string(i) + " and proc.pname = p" + std::to_string(i) + ")";
+    Compiled c = compile(cond);
+    CHECK(c.rs.rules[0].weakened);
+    CHECK(count_terms(c.rs, TL_CLASS_OPEN) <= kMaxTermsPerRule);
+    size_t terms = 0;
+    std::istringstream lines(c.terms);
+    for (std::string text; std::getline(lines, text);) {
+        terms++;
+        INFO(text);
+        CHECK((text.find("[fd.name]") != std::string::npos || text.find("[fd.directory]") != std::string::npos));
+    }
+    CHECK(terms >= 2);
 }
 
 TEST_CASE("userspace-only predicates make a rule need confirmation")
