@@ -3,6 +3,7 @@
 #   make            build build/tripline and build/tripline_tests
 #   make run        install what is missing, build, run the agent on rules/
 #   make test       install what is missing, build, run every test
+#   make bench      install what is missing, build, run the side-by-side benchmark
 #
 # The BPF pipeline follows libbpf-bootstrap: clang -target bpf per unit,
 # `bpftool gen object` to link them, `bpftool gen skeleton` for userspace.
@@ -47,7 +48,7 @@ RULEGEN_OBJS := $(patsubst %.cpp,$(OUT)/%.o,$(RULEGEN_SRCS))
 USER_OBJS := $(patsubst %.cpp,$(OUT)/%.o,$(USER_SRCS))
 TEST_OBJS := $(patsubst %.cpp,$(OUT)/%.o,$(TEST_SRCS))
 TEST_PROGS := $(patsubst tests/progs/%.c,$(OUT)/tests/progs/%,$(wildcard tests/progs/*.c))
-BENCH_BINS := $(OUT)/bench/workload $(OUT)/bench/floor
+BENCH_BINS := $(OUT)/bench/workload $(OUT)/bench/floor $(OUT)/bench/tiny
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.cpp,%,$(wildcard tests/fuzz/fuzz_*.cpp))
 FUZZ_BINS := $(patsubst %,$(OUT)/fuzz/%,$(FUZZ_TARGETS))
 FUZZ_OBJS := $(patsubst %.cpp,$(OUT)/fuzz/%.o,$(RULEGEN_SRCS))
@@ -55,7 +56,7 @@ FUZZ_OBJS := $(patsubst %.cpp,$(OUT)/fuzz/%.o,$(RULEGEN_SRCS))
 FUZZ_CXXFLAGS := -std=c++20 -O1 -g -fno-omit-frame-pointer -I. -I$(OUT) -MMD -MP \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: all setup run test fuzz clean
+.PHONY: all setup run test bench fuzz clean
 all: $(OUT)/tripline $(OUT)/tripline_tests $(TEST_PROGS) $(BENCH_BINS)
 
 setup:
@@ -68,6 +69,11 @@ run: setup
 test: setup
 	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all fuzz
 	$(Q)scripts/run_tests
+
+# side-by-side performance figures (scripts/bench --help for the options)
+bench: setup
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all
+	$(Q)scripts/bench $(BENCH_ARGS)
 
 # the fuzz targets; scripts/fuzz runs them (and a test runs scripts/fuzz)
 fuzz: $(FUZZ_BINS)
@@ -142,6 +148,11 @@ $(OUT)/bench/workload: tests/bench/workload.cpp
 	$(call msg,CXX,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CXX) $(CXXFLAGS) $< -lpthread -o $@
+
+$(OUT)/bench/tiny: tests/bench/tiny.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -Wall -Werror -static -o $@ $<
 
 # tiny trigger programs for the end-to-end tests, static so they run anywhere
 $(OUT)/tests/progs/%: tests/progs/%.c
