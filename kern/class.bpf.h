@@ -12,9 +12,23 @@
 
 #include "proc.bpf.h"
 
+/* tp_btf/sys_exit's regs is a trusted BTF pointer: its fields are plain loads */
 static __always_inline long syscall_nr(struct pt_regs *regs)
 {
-	return BPF_CORE_READ(regs, orig_ax);
+	return regs->orig_ax;
+}
+
+/* argument i of the syscall (x86_64 syscall convention) */
+static __always_inline __u64 sys_arg(struct pt_regs *regs, int i)
+{
+	switch (i) {
+	case 0: return regs->di;
+	case 1: return regs->si;
+	case 2: return regs->dx;
+	case 3: return regs->r10;
+	case 4: return regs->r8;
+	default: return regs->r9;
+	}
 }
 
 static __always_inline __u32 syscall_evt_type(long nr)

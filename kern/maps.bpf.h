@@ -25,10 +25,9 @@ enum tl_appended {
 
 /* per-CPU scratch: the record under construction and the lookup keys */
 struct tl_path_parts {
-	const unsigned char *name[64]; /* dentry names, leaf first */
-	__u32 len[64];
-	__u32 n;      /* components collected */
-	__u32 cursor; /* bytes written */
+	__u32 n;      /* components walked */
+	__u32 cursor; /* where the path begins in buf: it is written from the end */
+	char buf[4096 + 256]; /* TL_PATH_MAX, and room for one NAME_MAX component before it */
 };
 
 struct tl_scratch {
@@ -41,6 +40,7 @@ struct tl_scratch {
 	struct tl_path_parts parts;
 	struct tl_proc proc; /* a cache entry being computed */
 	struct tl_args args; /* an argv cache entry being written */
+	__u8 chunk[256];     /* neighbouring fields of one kernel object, read at once */
 	__u32 scan_run;      /* container id scan: hex digits in a row */
 	__u32 slash;         /* fd name: offset of the last '/' */
 	/* evaluator state, see eval.bpf.h */

@@ -6,8 +6,9 @@
  *   nothing may match?             drop (before any path walk)
  *   fd.name: the opened file's path from its struct file; on failure the
  *            path argument (a relative one is unknown)
- *   fd.name, fd.directory, fd.filename views; the name as given (fd.nameraw)
- *   some term may match?           emit with exe path and argv
+ *   fd.name, fd.directory, fd.filename views
+ *   some term may match?           emit with the name as given (fd.nameraw),
+ *                                  exe path and argv
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -46,13 +47,13 @@ static __always_inline const char *open_args(struct pt_regs *regs, __u32 evt_typ
 {
 	switch (evt_type) {
 	case TL_EVT_OPEN:
-		*out = mode ? PT_REGS_PARM3_CORE_SYSCALL(regs) : PT_REGS_PARM2_CORE_SYSCALL(regs);
-		return (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
+		*out = sys_arg(regs, mode ? 2 : 1);
+		return (const char *)sys_arg(regs, 0);
 	case TL_EVT_CREAT:
-		*out = mode ? PT_REGS_PARM2_CORE_SYSCALL(regs) : (O_CREAT | O_WRONLY | O_TRUNC);
-		return (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
+		*out = mode ? sys_arg(regs, 1) : (O_CREAT | O_WRONLY | O_TRUNC);
+		return (const char *)sys_arg(regs, 0);
 	case TL_EVT_OPENAT2: {
-		struct open_how *how = (struct open_how *)PT_REGS_PARM3_CORE_SYSCALL(regs);
+		struct open_how *how = (struct open_how *)sys_arg(regs, 2);
 		__u64 v = 0;
 
 		if (mode)
@@ -60,11 +61,11 @@ static __always_inline const char *open_args(struct pt_regs *regs, __u32 evt_typ
 		else
 			bpf_probe_read_user(&v, sizeof(v), &how->flags);
 		*out = v;
-		return (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+		return (const char *)sys_arg(regs, 1);
 	}
 	default:
-		*out = mode ? PT_REGS_PARM4_CORE_SYSCALL(regs) : PT_REGS_PARM3_CORE_SYSCALL(regs);
-		return (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+		*out = sys_arg(regs, mode ? 3 : 2);
+		return (const char *)sys_arg(regs, 1);
 	}
 }
 
@@ -76,6 +77,7 @@ int BPF_PROG(open_exit, struct pt_regs *regs, long ret)
 	struct tl_open_info *o;
 	struct tl_scratch *s;
 	struct file *file = 0;
+	struct tl_file_facts f = {};
 	const char *upath = 0;
 	int truncated;
 
@@ -89,7 +91,7 @@ int BPF_PROG(open_exit, struct pt_regs *regs, long ret)
 	upath = open_args(regs, evt_type, &o->flags, 0);
 	open_args(regs, evt_type, &o->mode_arg, 1);
 	if (evt_type == TL_EVT_OPENAT || evt_type == TL_EVT_OPENAT2)
-		o->dirfd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+		o->dirfd = sys_arg(regs, 0);
 	if (evt_type != TL_EVT_CREAT) { /* Falco: creat is neither */
 		__u32 acc = o->flags & O_ACCMODE;
 
@@ -97,11 +99,12 @@ int BPF_PROG(open_exit, struct pt_regs *regs, long ret)
 		o->is_write = acc == O_WRONLY || acc == O_RDWR;
 	}
 	if (file) {
+		file_facts(s, file, &f);
 		o->fd = ret;
-		o->mode = BPF_CORE_READ(file, f_inode, i_mode);
+		o->mode = f.i_mode;
 		o->fd_kind = fd_kind_of_mode(o->mode);
-		o->ino = BPF_CORE_READ(file, f_inode, i_ino);
-		if (BPF_CORE_READ(file, f_mode) & FMODE_CREATED)
+		o->ino = f.ino;
+		if (f.f_mode & FMODE_CREATED)
 			o->flags |= TL_O_F_CREATED;
 	} else {
 		o->fd = -1;
@@ -115,10 +118,7 @@ int BPF_PROG(open_exit, struct pt_regs *regs, long ret)
 		return 0;
 
 	if (file) {
-		truncated = append_path(s, TL_STR_FD_NAME, BPF_CORE_READ(file, f_path.dentry),
-					BPF_CORE_READ(file, f_path.mnt));
-		/* fd.nameraw: the name as the caller gave it */
-		append_user_str(s, TL_STR_ARG0, upath);
+		truncated = append_path(s, TL_STR_FD_NAME, f.dentry, f.mnt);
 	} else {
 		truncated = append_user_str(s, TL_STR_FD_NAME, upath);
 		s->ev.flags |= TL_EF_PATH_FROM_USER;
@@ -131,7 +131,12 @@ int BPF_PROG(open_exit, struct pt_regs *regs, long ret)
 		count(TL_CLASS_OPEN, TL_CNT_PATH_TRUNC);
 	}
 	eval_fd_path(s, truncated, s->ev.payload.open.fd_kind);
-	class_finish(s, TL_CLASS_OPEN, task);
+	if (!class_decide(s, TL_CLASS_OPEN))
+		return 0;
+	/* fd.nameraw, for the record only: the name as the caller gave it */
+	if (file)
+		append_user_str(s, TL_STR_ARG0, upath);
+	class_emit(s, TL_CLASS_OPEN, task);
 	return 0;
 }
 

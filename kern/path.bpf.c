@@ -5,41 +5,68 @@
 #include <bpf/bpf_core_read.h>
 #include "path.bpf.h"
 
+#define TL_PATH_BUF_MASK 4095
+
 static __always_inline struct mount *real_mount(struct vfsmount *vfsmnt)
 {
 	return (struct mount *)((char *)vfsmnt - bpf_core_field_offset(struct mount, mnt));
+}
+
+/* d_parent and d_name of a dentry: one read where they are neighbours, as in every kernel since 2.6 */
+struct tl_dentry_head {
+	struct dentry *parent;
+	__u64 hash_len; /* struct qstr: hash in the low half, len in the high half (little endian) */
+	const unsigned char *name;
+};
+
+static __always_inline void read_dentry_head(struct tl_dentry_head *h, struct dentry *d)
+{
+	__u32 parent = bpf_core_field_offset(struct dentry, d_parent);
+	__u32 name = bpf_core_field_offset(struct dentry, d_name);
+
+	if (name == parent + 8) {
+		bpf_probe_read_kernel(h, sizeof(*h), (char *)d + parent);
+		return;
+	}
+	h->parent = BPF_CORE_READ(d, d_parent);
+	h->hash_len = BPF_CORE_READ(d, d_name.hash_len);
+	h->name = BPF_CORE_READ(d, d_name.name);
 }
 
 __noinline __u32 tl_resolve_path(struct tl_scratch *s, __u64 dentry_ptr, __u64 vfsmnt_ptr,
 				 __u32 base, __u32 cap)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct dentry *root_dentry = BPF_CORE_READ(task, fs, root.dentry);
-	struct vfsmount *root_mnt = BPF_CORE_READ(task, fs, root.mnt);
+	struct dentry *root_dentry = task->fs->root.dentry;
+	struct vfsmount *root_mnt = task->fs->root.mnt;
 	struct dentry *dentry = (struct dentry *)dentry_ptr;
 	struct vfsmount *vfsmnt = (struct vfsmount *)vfsmnt_ptr;
 	struct mount *mnt = real_mount(vfsmnt);
+	struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	struct tl_dentry_head h;
 	__u32 truncated = TL_PATH_TRUNCATED;
-	__u32 len;
+	__u32 len, start;
 
 	if (!s)
 		return TL_PATH_TRUNCATED;
+	if (cap > TL_PATH_MAX)
+		cap = TL_PATH_MAX;
 	/*
-	 * The component count lives in the map value, not a register: the
-	 * verifier then sees one unknown count instead of walking the second
-	 * loop once per possible value.
+	 * The component count and the cursor live in the map value, not in
+	 * registers: the verifier then sees one unknown value instead of
+	 * walking the loop once per possible value.
 	 */
 	s->parts.n = 0;
+	s->parts.cursor = TL_PATH_MAX;
 	for (int i = 0; i < TL_PATH_STEPS; i++) {
-		struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
-		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
-		__u32 n = READ_ONCE(s->parts.n);
+		__u32 n = READ_ONCE(s->parts.n), at, part_len;
 
 		if (dentry == root_dentry && vfsmnt == root_mnt) {
 			truncated = 0;
 			break;
 		}
-		if (dentry == mnt_root || dentry == parent) {
+		read_dentry_head(&h, dentry);
+		if (dentry == mnt_root || dentry == h.parent) {
 			struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 
 			if (up == mnt) { /* the global root: outside the task's root */
@@ -49,38 +76,30 @@ __noinline __u32 tl_resolve_path(struct tl_scratch *s, __u64 dentry_ptr, __u64 v
 			dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
 			mnt = up;
 			vfsmnt = (struct vfsmount *)((char *)up + bpf_core_field_offset(struct mount, mnt));
+			mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
 			continue;
 		}
 		if (n >= TL_PATH_PARTS)
 			break;
-		s->parts.name[n & (TL_PATH_PARTS - 1)] = BPF_CORE_READ(dentry, d_name.name);
-		s->parts.len[n & (TL_PATH_PARTS - 1)] = BPF_CORE_READ(dentry, d_name.len);
-		s->parts.n = n + 1;
-		dentry = parent;
-	}
-
-	/* the cursor too: one unknown length, not one state per length */
-	s->parts.cursor = 0;
-	for (int i = TL_PATH_PARTS - 1; i >= 0; i--) {
-		__u32 part_len, at;
-
-		if ((__u32)i >= READ_ONCE(s->parts.n))
-			continue;
-		part_len = s->parts.len[i] & 255;
+		part_len = (h.hash_len >> 32) & 255;
 		at = READ_ONCE(s->parts.cursor);
-		if (at + part_len + 2 > cap) {
-			truncated = TL_PATH_TRUNCATED;
+		/* room for "/name" and the NUL: TL_PATH_MAX - at is what is written */
+		if (TL_PATH_MAX - at + part_len + 2 > cap || at < part_len + 1)
 			break;
-		}
-		s->ev.data[(base + at) & TL_DATA_MASK] = '/';
-		bpf_probe_read_kernel(&s->ev.data[(base + at + 1) & TL_DATA_MASK], part_len,
-				      s->parts.name[i]);
-		s->parts.cursor = at + 1 + part_len;
+		at -= part_len + 1;
+		s->parts.buf[at & TL_PATH_BUF_MASK] = '/';
+		bpf_probe_read_kernel(&s->parts.buf[(at + 1) & TL_PATH_BUF_MASK], part_len, h.name);
+		s->parts.cursor = at;
+		s->parts.n = n + 1;
+		dentry = h.parent;
 	}
-	len = READ_ONCE(s->parts.cursor);
-	if (len == 0) {
+	start = READ_ONCE(s->parts.cursor) & TL_PATH_BUF_MASK;
+	len = TL_PATH_MAX - start;
+	if (len == 0 || len >= TL_PATH_MAX) {
 		s->ev.data[base & TL_DATA_MASK] = '/';
 		len = 1;
+	} else {
+		bpf_probe_read_kernel(&s->ev.data[base & TL_DATA_MASK], len & TL_PATH_BUF_MASK, &s->parts.buf[start]);
 	}
 	s->ev.data[(base + len) & TL_DATA_MASK] = 0;
 	return (len & 0xffff) | truncated;

@@ -3,8 +3,9 @@
  * Path of a (dentry, vfsmount) as the current task sees it, like d_path():
  *
  *   walk up: leaf dentry -> parent ... until the task's root; at a mount's
- *            root step to the mountpoint in the parent mount; remember names
- *   write:   "/" name ... from the root down into the record's data area
+ *            root step to the mountpoint in the parent mount; each name is
+ *            written, after a '/', just before the ones already written
+ *   copy:    the finished path into the record's data area, in one read
  *
  * A path that needs more than TL_PATH_PARTS components, or more than `cap`
  * bytes, is cut and reported as truncated: the evaluator treats it as unknown.

@@ -63,7 +63,7 @@ static __always_inline void proc_views_from_record(struct tl_scratch *s)
 
 static __always_inline __u64 leader_start_time(struct task_struct *task)
 {
-	return BPF_CORE_READ(task, group_leader, start_time);
+	return task->group_leader->start_time;
 }
 
 /* fills exe path and argv of the current task into the record, once */
@@ -107,7 +107,7 @@ static __always_inline struct tl_proc *proc_refresh(struct tl_scratch *s, struct
 	gather_exe_args(s, task);
 	tl_read_container_id(s);
 	s->proc.start_time = leader_start_time(task);
-	s->proc.cgroups = (__u64)BPF_CORE_READ(task, cgroups);
+	s->proc.cgroups = (__u64)task->cgroups;
 	proc_views_from_record(s);
 	if (bpf_map_update_elem(&processes, &tgid, &s->proc, BPF_ANY)) {
 		count(s->ev.class_id, TL_CNT_PROC_TABLE_FULL);
@@ -125,7 +125,7 @@ static __always_inline struct tl_proc *proc_current(struct tl_scratch *s, struct
 
 	/* stale: another generation, a reused pid, or moved to another cgroup */
 	if (p && p->gen == s->ev.gen && p->start_time == leader_start_time(task) &&
-	    p->cgroups == (__u64)BPF_CORE_READ(task, cgroups)) {
+	    p->cgroups == (__u64)task->cgroups) {
 		__builtin_memcpy(s->ev.container_id, p->container_id, TL_CONTAINER_ID_LEN);
 		return p;
 	}

@@ -20,28 +20,34 @@ static __always_inline void count(__u32 class_id, __u32 counter)
 		*v += 1;
 }
 
-/* the header fields every class fills the same way */
+/*
+ * The header fields every class fills the same way. `task` is a trusted BTF
+ * pointer (the current task), so its fields are plain loads, not
+ * bpf_probe_read_kernel() calls: on the hot path each helper call costs
+ * more than all the loads of a header together.
+ */
 static __always_inline void fill_task_header(struct tl_event *ev, struct task_struct *task)
 {
-	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
-	struct task_struct *parent = BPF_CORE_READ(leader, real_parent);
+	struct task_struct *leader = task->group_leader;
+	struct task_struct *parent = leader->real_parent;
+	const struct cred *cred = task->cred;
 	__u64 id = bpf_get_current_pid_tgid();
 
 	ev->pid = (__u32)id;
 	ev->tgid = id >> 32;
 	ev->ts_ns = bpf_ktime_get_boot_ns();
-	ev->uid = BPF_CORE_READ(task, cred, euid.val);
-	ev->gid = BPF_CORE_READ(task, cred, egid.val);
+	ev->uid = cred->euid.val;
+	ev->gid = cred->egid.val;
 	ev->loginuid = (__u32)-1;
 	if (bpf_core_field_exists(task->loginuid))
-		ev->loginuid = BPF_CORE_READ(task, loginuid.val);
-	/* Falco names a process by its main thread */
-	bpf_probe_read_kernel_str(ev->comm, sizeof(ev->comm), &leader->comm);
+		ev->loginuid = task->loginuid.val;
+	/* Falco names a process by its main thread; comm is NUL padded (strscpy_pad) */
+	__builtin_memcpy(ev->comm, leader->comm, TL_COMM_LEN);
+	ev->comm[TL_COMM_LEN - 1] = 0;
 	if (parent && parent != leader) {
-		struct task_struct *pleader = BPF_CORE_READ(parent, group_leader);
-
-		ev->ppid = BPF_CORE_READ(parent, tgid);
-		bpf_probe_read_kernel_str(ev->pcomm, sizeof(ev->pcomm), &pleader->comm);
+		ev->ppid = parent->tgid;
+		__builtin_memcpy(ev->pcomm, parent->group_leader->comm, TL_COMM_LEN);
+		ev->pcomm[TL_COMM_LEN - 1] = 0;
 	} else {
 		ev->ppid = 0;
 		ev->pcomm[0] = 0;
@@ -64,15 +70,66 @@ static __always_inline __u32 task_tty(struct task_struct *task)
 
 static __always_inline struct file *fd_to_file(struct task_struct *task, long fd)
 {
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds;
+	struct fdtable *fdt = task->files->fdt;
 	struct file *file = 0;
 
-	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0 || fd >= fdt->max_fds)
 		return 0;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+	/* fdt->fd is an array of pointers: its element needs a real read */
+	bpf_probe_read_kernel(&file, sizeof(file), &fdt->fd[fd]);
 	return file;
+}
+
+/*
+ * What an opened file is: its path, access mode, inode number and type. The
+ * file comes from the fd array as a plain pointer, so every field costs a
+ * bpf_probe_read_kernel(); the fields of one object are read in one call
+ * when they sit within TL_CHUNK bytes of each other (they do in every kernel
+ * since 4.x), else one by one.
+ */
+struct tl_file_facts {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+	__u64 ino;
+	__u32 f_mode;
+	__u32 i_mode;
+};
+
+#define TL_CHUNK 192
+#define TL_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define TL_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+static __always_inline void file_facts(struct tl_scratch *s, struct file *file, struct tl_file_facts *f)
+{
+	__u32 o_mode = bpf_core_field_offset(struct file, f_mode);
+	__u32 o_inode = bpf_core_field_offset(struct file, f_inode);
+	__u32 o_path = bpf_core_field_offset(struct file, f_path);
+	__u32 lo = TL_MIN(o_mode, TL_MIN(o_inode, o_path));
+	__u32 hi = TL_MAX(o_mode + 4, TL_MAX(o_inode + 8, o_path + 16));
+	__u32 i_mode = bpf_core_field_offset(struct inode, i_mode);
+	__u32 i_ino = bpf_core_field_offset(struct inode, i_ino);
+	__u32 ilo = TL_MIN(i_mode, i_ino), ihi = TL_MAX(i_mode + 2, i_ino + 8);
+	struct inode *inode;
+	__u8 *c = s->chunk;
+
+	if (hi - lo <= TL_CHUNK && !bpf_probe_read_kernel(c, hi - lo, (char *)file + lo)) {
+		f->f_mode = *(__u32 *)(c + ((o_mode - lo) & 255));
+		inode = *(struct inode **)(c + ((o_inode - lo) & 255));
+		f->mnt = *(struct vfsmount **)(c + ((o_path - lo) & 255));
+		f->dentry = *(struct dentry **)(c + ((o_path - lo + 8) & 255));
+	} else {
+		f->f_mode = BPF_CORE_READ(file, f_mode);
+		inode = BPF_CORE_READ(file, f_inode);
+		f->mnt = BPF_CORE_READ(file, f_path.mnt);
+		f->dentry = BPF_CORE_READ(file, f_path.dentry);
+	}
+	if (ihi - ilo <= TL_CHUNK && !bpf_probe_read_kernel(c, ihi - ilo, (char *)inode + ilo)) {
+		f->i_mode = *(__u16 *)(c + ((i_mode - ilo) & 255));
+		f->ino = *(__u64 *)(c + ((i_ino - ilo) & 255));
+	} else {
+		f->i_mode = BPF_CORE_READ(inode, i_mode);
+		f->ino = BPF_CORE_READ(inode, i_ino);
+	}
 }
 
 /* container.id of the current task into s->ev.container_id; see task.bpf.c */
