@@ -103,6 +103,7 @@ static __always_inline void eval_fd_path(struct tl_scratch *s, int truncated, __
 	__u32 slash;
 
 	eval_str(s, TL_VIEW_FD_NAME, TL_DATA_OFF(off), len, truncated);
+	tl_eval_has(s, TL_VIEW_FD_NAME_HAS, TL_DATA_OFF(off), len, truncated);
 	if (!(wants(s, TL_VIEW_FD_DIRECTORY) || wants(s, TL_VIEW_FD_DIRECTORY_REV) ||
 	      wants(s, TL_VIEW_FD_FILENAME) || wants(s, TL_VIEW_FD_FILENAME_REV)))
 		return;
@@ -135,6 +136,23 @@ static __always_inline void eval_fd_path(struct tl_scratch *s, int truncated, __
 	/* "/etc/passwd" -> "/etc" and "passwd"; "/passwd" -> "/" and "passwd" */
 	eval_str(s, TL_VIEW_FD_DIRECTORY, TL_DATA_OFF(off), slash ? slash : 1, 0);
 	eval_str(s, TL_VIEW_FD_FILENAME, TL_DATA_OFF(off + slash + 1), len - slash - 1, 0);
+}
+
+/*
+ * fd.nameraw of an open: the name as the caller gave it (TL_STR_ARG0, read
+ * only when a rule asks), or fd.name when the record has none, as in
+ * userspace. A name that filled the buffer may have been cut.
+ */
+static __always_inline void eval_nameraw(struct tl_scratch *s, int fd_truncated)
+{
+	__u32 raw_len = s->ev.str[TL_STR_ARG0].len;
+
+	if (raw_len)
+		tl_eval_has(s, TL_VIEW_FD_NAMERAW_HAS, TL_DATA_OFF(s->ev.str[TL_STR_ARG0].off), raw_len,
+			    raw_len >= TL_PATH_MAX - 1);
+	else
+		tl_eval_has(s, TL_VIEW_FD_NAMERAW_HAS, TL_DATA_OFF(s->ev.str[TL_STR_FD_NAME].off),
+			    s->ev.str[TL_STR_FD_NAME].len, fd_truncated);
 }
 
 static __always_inline void eval_open_views(struct tl_scratch *s)

@@ -32,6 +32,7 @@ int eval_record(void *ctx)
 	case TL_CLASS_OPEN:
 		eval_open_views(s);
 		eval_fd_path(s, (s->ev.flags & TL_EF_PATH_TRUNC) != 0, s->ev.payload.open.fd_kind);
+		eval_nameraw(s, (s->ev.flags & TL_EF_PATH_TRUNC) != 0);
 		break;
 	case TL_CLASS_NET:
 		eval_net_views(s);

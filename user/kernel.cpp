@@ -132,6 +132,7 @@ Result<Ok> Kernel::install(const KernelTables& t, uint32_t config_flags)
     std::memcpy(cfg.classes, t.classes.data(), sizeof(cfg.classes));
     std::memcpy(cfg.unknown, t.unknown.data(), sizeof(cfg.unknown));
     std::memcpy(cfg.absent, t.absent.data(), sizeof(cfg.absent));
+    std::memcpy(cfg.needles, t.needles.data(), sizeof(cfg.needles));
     if (bpf_map_update_elem(bpf_map__fd(s->maps.configs), &parity, &cfg, BPF_ANY))
         return fail("the configuration");
 

@@ -1,0 +1,105 @@
+// Substring views end to end: `contains` with a short literal on an open's
+// fd.name or fd.nameraw is decided by the real kernel programs, so benign
+// opens never reach userspace, and matching ones still alert.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support.h"
+
+using namespace tripline;
+using tltest::LiveAgent;
+
+namespace {
+
+#define NEED_KERNEL()                                                           \
+    do {                                                                        \
+        if (auto why = tltest::kernel_unavailable())                            \
+            TL_SKIP("kernel tests need root and BPF: " + *why);                 \
+    } while (0)
+
+}  // namespace
+
+TEST_SUITE("kernel") {
+
+TEST_CASE("substring views: contains on fd.name and fd.nameraw decided in the kernel")
+{
+    NEED_KERNEL();
+    const std::string dir = "/tmp/tl-substr-" + std::to_string(getpid());
+    std::filesystem::create_directories(dir + "/sub");
+    std::ofstream(dir + "/plain") << "x";
+    std::ofstream(dir + "/has-needle7-here") << "x";
+    auto a = LiveAgent::start(tltest::must_compile(
+        "- rule: Dot-dot read\n"
+        "  condition: evt.type in (open, openat) and evt.is_open_read = true and fd.nameraw contains \"../\" "
+        "and fd.name startswith " + dir + "/\n"
+        "  output: dot-dot (file=%fd.name raw=%fd.nameraw)\n  desc: d\n  priority: WARNING\n"
+        "- rule: Needle\n"
+        "  condition: evt.type in (open, openat) and fd.name contains needle7\n"
+        "  output: needle (file=%fd.name)\n  desc: d\n  priority: WARNING\n"));
+    constexpr int kOpens = 2000;
+    const std::string plain = dir + "/plain", dotdot = dir + "/sub/../plain", needle = dir + "/has-needle7-here";
+    pid_t benign = 0, bad = 0;
+    REQUIRE(tltest::run_child(
+                [&]() {
+                    for (int i = 0; i < kOpens; i++) {
+                        int fd = open(plain.c_str(), O_RDONLY);
+                        if (fd < 0)
+                            return 1;
+                        close(fd);
+                    }
+                    return 0;
+                },
+                &benign) == 0);
+    REQUIRE(tltest::run_child(
+                [&]() {
+                    int fd = open(dotdot.c_str(), O_RDONLY);
+                    int fd2 = open(needle.c_str(), O_RDONLY);
+                    return fd < 0 || fd2 < 0 ? 1 : 0;
+                },
+                &bad) == 0);
+    auto dot = a->wait_alert([&](const tltest::SeenAlert& s) { return s.rule == "Dot-dot read" && s.tgid == uint32_t(bad); });
+    REQUIRE(dot);
+    CHECK(dot->fields["fd.name"] == plain);
+    CHECK(dot->fields["fd.nameraw"] == dotdot);
+    auto hit = a->wait_alert([&](const tltest::SeenAlert& s) { return s.rule == "Needle" && s.tgid == uint32_t(bad); });
+    REQUIRE(hit);
+    CHECK(hit->fields["fd.name"] == needle);
+    a->settle();
+    CHECK(a->records_from(static_cast<uint32_t>(benign)) == 0);  // dropped in the kernel, every one
+    CHECK(a->records_from(static_cast<uint32_t>(bad)) == 2);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("Falco's ruleset: plain reads by a child of a non-shell never reach userspace")
+{
+    NEED_KERNEL();
+    auto falco = tltest::falco_rules();
+    if (!falco)
+        TL_SKIP("Falco's stable ruleset not found (set TL_FALCO_RULES)");
+    // 'Directory traversal monitored file read' asks for fd.nameraw contains ../ of any read
+    // whose parent is not a shell: before substring views, every such read was a candidate
+    auto a = LiveAgent::start(tltest::must_compile_files({*falco}));
+    const std::string file = "/tmp/tl-substr-falco-" + std::to_string(getpid());
+    std::ofstream(file) << "x";
+    pid_t pid = 0;
+    REQUIRE(tltest::run_child(
+                [&]() {
+                    for (int i = 0; i < 2000; i++) {
+                        int fd = open(file.c_str(), O_RDONLY);
+                        if (fd < 0)
+                            return 1;
+                        close(fd);
+                    }
+                    return 0;
+                },
+                &pid) == 0);
+    a->settle();
+    std::filesystem::remove(file);
+    CHECK(a->records_from(static_cast<uint32_t>(pid)) == 0);
+}
+
+}
