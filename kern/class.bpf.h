@@ -92,6 +92,28 @@ static __always_inline void eval_header(struct tl_scratch *s, struct task_struct
 }
 
 /*
+ * proc.is_exe_*: Falco's flags of the executable, computed as the process
+ * block computes them (same task, same moment), or taken from the record
+ * (test evaluator, task NULL).
+ */
+static __always_inline void eval_exe_flags(struct tl_scratch *s, struct task_struct *task)
+{
+	struct file *exe;
+
+	if (!wants(s, TL_VIEW_EXE_FLAGS))
+		return;
+	if (!task) {
+		if (s->ev.flags & TL_EF_PROC_INFO)
+			tl_eval_small(s, TL_VIEW_EXE_FLAGS, s->ev.proc.exe_flags);
+		else
+			tl_apply_special(s, TL_VIEW_EXE_FLAGS, TL_ABSENT);
+		return;
+	}
+	exe = BPF_CORE_READ(task, mm, exe_file);
+	tl_eval_small(s, TL_VIEW_EXE_FLAGS, exe ? exe_flags(exe, task) : 0);
+}
+
+/*
  * fd.directory and fd.filename split fd.name at its last '/'. Only the last
  * TL_STR_KEY_MAX bytes are searched: a longer file name is unknown anyway.
  */

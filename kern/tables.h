@@ -28,6 +28,7 @@ enum tl_view {
 	/* substring views: the value is the set of needles the string contains */
 	TL_VIEW_FD_NAME_HAS = 5,
 	TL_VIEW_FD_NAMERAW_HAS = 6,
+	TL_VIEW_EXE_FLAGS = 7,      /* proc.is_exe_*: enum tl_exe_flags of the executable */
 	TL_SMALL_VIEWS = 8,
 
 	/* numeric views: 16-byte big-endian values in an LPM trie */

@@ -107,6 +107,7 @@ const char* view_name(int view)
     case TL_VIEW_L4PROTO: return "fd.l4proto";
     case TL_VIEW_FD_NAME_HAS: return "fd.name substrings";
     case TL_VIEW_FD_NAMERAW_HAS: return "fd.nameraw substrings";
+    case TL_VIEW_EXE_FLAGS: return "proc.is_exe_*";
     case TL_VIEW_RAWRES: return "evt.rawres";
     case TL_VIEW_PID: return "proc.pid";
     case TL_VIEW_PPID: return "proc.ppid";

@@ -69,6 +69,7 @@ Event random_event(std::mt19937& rng)
     if (coin(rng, 90))
         e.rec.flags |= TL_EF_PROC_INFO;
     e.rec.proc.tty = pick(rng, std::vector<uint32_t>{0, 34816, 1025});
+    e.rec.proc.exe_flags = std::uniform_int_distribution<uint32_t>(0, 15)(rng);
     e.str[TL_STR_CWD] = "/home/u";
     e.rec.res = cls == TL_CLASS_EXEC ? 0 : pick(rng, kRes);
     if (cls == TL_CLASS_OPEN) {
@@ -136,7 +137,7 @@ std::string random_atom(std::mt19937& rng)
     static const std::vector<std::string> strfields = {"proc.name", "proc.pname", "proc.exepath", "proc.exe",
                                                        "fd.name", "fd.directory", "fd.filename", "container.id"};
     static const std::vector<std::string> dirs = {"/etc", "/", "/tmp", "/root/.aws", "/etc/sudoers.d", "/tmp/evil"};
-    switch (std::uniform_int_distribution<int>(0, 20)(rng)) {
+    switch (std::uniform_int_distribution<int>(0, 21)(rng)) {
     case 0: case 1: case 2: {
         std::string f = pick(rng, strfields);
         const auto& pool = f == "proc.name" || f == "proc.pname" ? kComms
@@ -182,6 +183,10 @@ std::string random_atom(std::mt19937& rng)
     case 17: return "group.gid = " + num(pick(rng, kIds));
     case 18: return "evt.arg.request " + pick(rng, std::vector<std::string>{"contains PTRACE_ATTACH", "= 12345", "!= PTRACE_TRACEME", "in (PTRACE_SETREGS, 18446744073709551615)", "startswith PTRACE_SET", "exists"});
     case 19: return "evt.arg.domain " + pick(rng, std::vector<std::string>{"= AF_PACKET", "contains AF_INET", "!= AF_UNIX", "= 99"});
+    case 21:
+        return pick(rng, std::vector<std::string>{"proc.is_exe_from_memfd", "proc.is_exe_upper_layer",
+                                                  "proc.is_exe_lower_layer", "proc.is_exe_writable"}) +
+               (coin(rng, 70) ? " = true" : " = false");
     default: return "proc.tty " + pick(rng, std::vector<std::string>{"= 0", "!= 0", "> 34000", "in (34816, 1)"});
     }
 }

@@ -1,8 +1,11 @@
-// Substring views end to end: `contains` with a short literal on an open's
-// fd.name or fd.nameraw is decided by the real kernel programs, so benign
-// opens never reach userspace, and matching ones still alert.
+// Views added to keep Falco's rules in the kernel, end to end with the real
+// programs: `contains` with a short literal on an open's fd.name or
+// fd.nameraw, and the executable's flags (proc.is_exe_*) at exec. Benign
+// events never reach userspace; matching ones still alert.
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -100,6 +103,51 @@ TEST_CASE("Falco's ruleset: plain reads by a child of a non-shell never reach us
     a->settle();
     std::filesystem::remove(file);
     CHECK(a->records_from(static_cast<uint32_t>(pid)) == 0);
+}
+
+TEST_CASE("executable flags: a binary run from a memfd, decided at exec")
+{
+    NEED_KERNEL();
+    auto a = LiveAgent::start(tltest::must_compile(
+        "- rule: Memfd exec\n"
+        "  condition: evt.type in (execve, execveat) and proc.is_exe_from_memfd = true\n"
+        "  output: memfd exec (exe=%proc.exepath name=%proc.name)\n  desc: d\n  priority: WARNING\n"));
+    const std::string tiny = tltest::build_dir() + "/bench/tiny";
+    const std::string image = tltest::read_file(tiny);
+    REQUIRE(!image.empty());
+    pid_t plain = 0, fileless = 0;
+    REQUIRE(tltest::run_child(
+                [&]() {
+                    for (int i = 0; i < 50; i++) {
+                        pid_t c = fork();
+                        if (c == 0) {
+                            execl(tiny.c_str(), "tiny", (char*)nullptr);
+                            _exit(127);
+                        }
+                        int st = 0;
+                        waitpid(c, &st, 0);
+                        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+                            return 1;
+                    }
+                    return 0;
+                },
+                &plain) == 0);
+    REQUIRE(tltest::run_child(
+                [&]() {
+                    int fd = memfd_create("tl-fileless", MFD_CLOEXEC);
+                    if (fd < 0 || write(fd, image.data(), image.size()) != ssize_t(image.size()))
+                        return 1;
+                    char* const argv[] = {const_cast<char*>("tl-fileless"), nullptr};
+                    char* const envp[] = {nullptr};
+                    fexecve(fd, argv, envp);
+                    return 2;
+                },
+                &fileless) == 0);
+    auto hit = a->wait_alert([&](const tltest::SeenAlert& s) { return s.tgid == uint32_t(fileless); });
+    REQUIRE(hit);
+    CHECK(hit->rule == "Memfd exec");
+    a->settle();
+    CHECK(a->records_with_parent(static_cast<uint32_t>(plain)) == 0);  // the 50 plain execs: dropped in the kernel
 }
 
 }
