@@ -114,6 +114,34 @@ static __always_inline void eval_exe_flags(struct tl_scratch *s, struct task_str
 }
 
 /*
+ * proc.cwd at exec, with its trailing '/' (the record keeps it, so the
+ * process block does not walk it again). The test evaluator takes the
+ * record's (task NULL): one without the '/' is not a kernel value, unknown.
+ */
+static __always_inline void eval_cwd(struct tl_scratch *s, struct task_struct *task)
+{
+	__u32 off, len;
+	int cut;
+
+	if (!wants(s, TL_VIEW_CWD) && !wants(s, TL_VIEW_CWD_REV))
+		return;
+	if (task) {
+		cut = append_cwd(s, task);
+	} else if (s->ev.flags & TL_EF_PROC_INFO) {
+		off = s->ev.str[TL_STR_CWD].off;
+		len = s->ev.str[TL_STR_CWD].len;
+		cut = (s->ev.flags & TL_EF_CWD_TRUNC) || !len ||
+		      s->ev.data[(off + len - 1) & TL_DATA_MASK] != '/';
+	} else {
+		eval_str_absent(s, TL_VIEW_CWD);
+		return;
+	}
+	off = s->ev.str[TL_STR_CWD].off;
+	len = s->ev.str[TL_STR_CWD].len;
+	eval_str(s, TL_VIEW_CWD, TL_DATA_OFF(off), len, cut);
+}
+
+/*
  * fd.directory and fd.filename split fd.name at its last '/'. Only the last
  * TL_STR_KEY_MAX bytes are searched: a longer file name is unknown anyway.
  */

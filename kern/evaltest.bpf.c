@@ -31,6 +31,7 @@ int eval_record(void *ctx)
 	switch (in->class_id) {
 	case TL_CLASS_EXEC:
 		eval_exe_flags(s, 0);
+		eval_cwd(s, 0);
 		break;
 	case TL_CLASS_OPEN:
 		eval_open_views(s);

@@ -171,7 +171,7 @@ __noinline int tl_gather_proc_info(struct tl_scratch *s)
 	}
 
 	/* strings: what an alert may print */
-	append_path(s, TL_STR_CWD, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt));
+	append_cwd(s, task);
 	/* the environment as exec set it up, as Falco captures it */
 	if (mm)
 		append_user_block(s, TL_STR_ENV, BPF_CORE_READ(mm, env_start), BPF_CORE_READ(mm, env_end),

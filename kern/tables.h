@@ -67,6 +67,8 @@ enum tl_view {
 	TL_VIEW_FD_DIRECTORY_REV = 45,
 	TL_VIEW_FD_FILENAME = 46,
 	TL_VIEW_FD_FILENAME_REV = 47,
+	TL_VIEW_CWD = 48,           /* proc.cwd with its trailing '/', at exec */
+	TL_VIEW_CWD_REV = 49,
 
 	/* predicates only userspace can decide: always unknown in the kernel */
 	TL_VIEW_USERSPACE = 63,

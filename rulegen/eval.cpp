@@ -34,6 +34,7 @@ bool incomplete(const FieldRef& f, const Event& ev)
         return !from_user || ev.str[TL_STR_FD_NAME].size() + 1 >= TL_PATH_MAX;
     }
     case FieldId::ProcExepath: return r.flags & TL_EF_EXE_TRUNC;
+    case FieldId::ProcCwd: return r.flags & TL_EF_CWD_TRUNC;
     default: return false;
     }
 }

@@ -289,6 +289,7 @@ Lowered lowering(FieldId id, uint32_t c)
     case F::FdRipName: case F::FdLipName:
         return sock ? user : Lowered{};
     case F::FdTypes: return open || sock ? user : Lowered{};
+    case F::ProcCwd: return c == TL_CLASS_EXEC ? Lowered{L::Str, TL_VIEW_CWD} : user;
     case F::ProcIsExeUpperLayer: case F::ProcIsExeLowerLayer: case F::ProcIsExeFromMemfd: case F::ProcIsExeWritable:
         return c == TL_CLASS_EXEC ? Lowered{L::Small, TL_VIEW_EXE_FLAGS} : user;
     case F::ContainerId: return {L::Str, TL_VIEW_CONTAINER_ID};

@@ -141,6 +141,8 @@ const char* view_name(int view)
     case TL_VIEW_FD_DIRECTORY_REV: return "fd.directory reversed";
     case TL_VIEW_FD_FILENAME: return "fd.filename";
     case TL_VIEW_FD_FILENAME_REV: return "fd.filename reversed";
+    case TL_VIEW_CWD: return "proc.cwd";
+    case TL_VIEW_CWD_REV: return "proc.cwd reversed";
     case TL_VIEW_USERSPACE: return "userspace";
     default: return "?";
     }

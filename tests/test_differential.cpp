@@ -70,7 +70,10 @@ Event random_event(std::mt19937& rng)
         e.rec.flags |= TL_EF_PROC_INFO;
     e.rec.proc.tty = pick(rng, std::vector<uint32_t>{0, 34816, 1025});
     e.rec.proc.exe_flags = std::uniform_int_distribution<uint32_t>(0, 15)(rng);
-    e.str[TL_STR_CWD] = "/home/u";
+    // as the kernel writes it (a trailing '/'), and sometimes not: the test evaluator must not decide that
+    e.str[TL_STR_CWD] = pick(rng, std::vector<std::string>{"/home/u/", "/dev/shm/", "/", "/tmp/evil/", "/home/u"});
+    if (coin(rng, 5))
+        e.rec.flags |= TL_EF_CWD_TRUNC;
     e.rec.res = cls == TL_CLASS_EXEC ? 0 : pick(rng, kRes);
     if (cls == TL_CLASS_OPEN) {
         auto& o = e.rec.payload.open;
@@ -178,6 +181,8 @@ std::string random_atom(std::mt19937& rng)
     case 15:
         if (coin(rng, 50))
             return "proc.cmdline contains " + q(coin(rng, 50) ? "security" : "-c");
+        if (coin(rng, 30))
+            return "proc.cwd " + pick(rng, std::vector<std::string>{"startswith /dev/shm/", "= /home/u/", "in (/, /tmp/evil/)", "endswith u/", "startswith /home"});
         return "fd.nameraw contains " + q(pick(rng, std::vector<std::string>{"../", "..", "./", "id_rsa", "/.ssh/", "rrrrrrrr", "etc/shadow"}));
     case 16: return pick(rng, std::vector<std::string>{"proc.pid", "proc.ppid"}) + " " + pick(rng, std::vector<std::string>{"= 1", "!= 1", "> 100"});
     case 17: return "group.gid = " + num(pick(rng, kIds));

@@ -150,4 +150,48 @@ TEST_CASE("executable flags: a binary run from a memfd, decided at exec")
     CHECK(a->records_with_parent(static_cast<uint32_t>(plain)) == 0);  // the 50 plain execs: dropped in the kernel
 }
 
+TEST_CASE("proc.cwd at exec, decided in the kernel")
+{
+    NEED_KERNEL();
+    const std::string shm = "/dev/shm/tl-cwd-" + std::to_string(getpid());
+    std::filesystem::create_directories(shm);
+    auto a = LiveAgent::start(tltest::must_compile(
+        "- rule: Exec in shm\n"
+        "  condition: evt.type in (execve, execveat) and proc.cwd startswith /dev/shm/\n"
+        "  output: exec in shm (cwd=%proc.cwd name=%proc.name)\n  desc: d\n  priority: WARNING\n"));
+    const std::string tiny = tltest::build_dir() + "/bench/tiny";
+    auto exec_in = [&](const std::string& dir, int times) {
+        pid_t pid = 0;
+        int st = tltest::run_child(
+            [&]() {
+                if (chdir(dir.c_str()))
+                    return 1;
+                for (int i = 0; i < times; i++) {
+                    pid_t c = fork();
+                    if (c == 0) {
+                        execl(tiny.c_str(), "tiny", (char*)nullptr);
+                        _exit(127);
+                    }
+                    int w = 0;
+                    waitpid(c, &w, 0);
+                    if (!WIFEXITED(w) || WEXITSTATUS(w) != 0)
+                        return 2;
+                }
+                return 0;
+            },
+            &pid);
+        REQUIRE(st == 0);
+        return pid;
+    };
+    pid_t plain = exec_in("/tmp", 50);
+    pid_t in_shm = exec_in(shm, 1);
+    auto hit = a->wait_alert([&](const tltest::SeenAlert& s) { return s.rule == "Exec in shm"; });
+    REQUIRE(hit);
+    CHECK(hit->fields["proc.cwd"] == shm + "/");
+    a->settle();
+    CHECK(a->records_with_parent(static_cast<uint32_t>(in_shm)) == 1);
+    CHECK(a->records_with_parent(static_cast<uint32_t>(plain)) == 0);  // dropped in the kernel
+    std::filesystem::remove_all(shm);
+}
+
 }
