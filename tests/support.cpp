@@ -66,7 +66,15 @@ std::optional<Ruleset> compile_text(const std::string& yaml, Diagnostics& d, Sou
     Items items = load_items_text("test.yaml", yaml, sm, d);
     if (d.has_errors())
         return std::nullopt;
-    return compile_items(items, d);
+    return compile_items(items, d, {}, test_accounts());
+}
+
+Accounts test_accounts()
+{
+    Accounts a;
+    a.users = {{0, "root"}, {1000, "alice"}};
+    a.groups = {{0, "root"}};
+    return a;
 }
 
 Ruleset must_compile(const std::string& yaml)

@@ -37,8 +37,11 @@ std::string build_dir();  // where the binaries are
 // /work/shared/peers/falco_rules.yaml; nullopt when none is readable
 std::optional<std::string> falco_rules();
 
-// Compiles YAML rules given as text. Diagnostics go to `d`; `sm` keeps the
-// sources for formatting them.
+// The account names rules compiled from text are prefiltered with; the
+// reference contexts of the tests name no other ids differently.
+tripline::Accounts test_accounts();
+// Compiles YAML rules given as text (with test_accounts()). Diagnostics go to
+// `d`; `sm` keeps the sources for formatting them.
 std::optional<tripline::Ruleset> compile_text(const std::string& yaml, tripline::Diagnostics& d,
                                               tripline::SourceManager* sm = nullptr);
 // Compiles or fails the test with the diagnostics.

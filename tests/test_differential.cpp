@@ -185,7 +185,12 @@ std::string random_atom(std::mt19937& rng)
             return "proc.cwd " + pick(rng, std::vector<std::string>{"startswith /dev/shm/", "= /home/u/", "in (/, /tmp/evil/)", "endswith u/", "startswith /home"});
         return "fd.nameraw contains " + q(pick(rng, std::vector<std::string>{"../", "..", "./", "id_rsa", "/.ssh/", "rrrrrrrr", "etc/shadow"}));
     case 16: return pick(rng, std::vector<std::string>{"proc.pid", "proc.ppid"}) + " " + pick(rng, std::vector<std::string>{"= 1", "!= 1", "> 100"});
-    case 17: return "group.gid = " + num(pick(rng, kIds));
+    case 17:
+        if (coin(rng, 50))
+            return "group.gid = " + num(pick(rng, kIds));
+        return pick(rng, std::vector<std::string>{"user.name", "user.loginname", "group.name"}) + " " +
+               pick(rng, std::vector<std::string>{"= root", "!= root", "in (alice, bin)", "startswith r", "= alice",
+                                                  "exists", "contains o"});
     case 18: return "evt.arg.request " + pick(rng, std::vector<std::string>{"contains PTRACE_ATTACH", "= 12345", "!= PTRACE_TRACEME", "in (PTRACE_SETREGS, 18446744073709551615)", "startswith PTRACE_SET", "exists"});
     case 19: return "evt.arg.domain " + pick(rng, std::vector<std::string>{"= AF_PACKET", "contains AF_INET", "!= AF_UNIX", "= 99"});
     case 21:

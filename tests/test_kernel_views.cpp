@@ -194,4 +194,38 @@ TEST_CASE("proc.cwd at exec, decided in the kernel")
     std::filesystem::remove_all(shm);
 }
 
+TEST_CASE("Falco's ruleset: plain execs by root never reach userspace")
+{
+    NEED_KERNEL();
+    auto falco = tltest::falco_rules();
+    if (!falco)
+        TL_SKIP("Falco's stable ruleset not found (set TL_FALCO_RULES)");
+    // 'System user interactive' (user.name, through the uid), 'Execution from /dev/shm'
+    // (proc.cwd) and 'Fileless execution via memfd_create' (proc.is_exe_from_memfd) once
+    // sent every exec to userspace
+    auto a = LiveAgent::start(tltest::must_compile_files({*falco}));
+    const std::string tiny = tltest::build_dir() + "/bench/tiny";
+    pid_t pid = 0;
+    REQUIRE(tltest::run_child(
+                [&]() {
+                    if (chdir("/tmp"))
+                        return 1;
+                    for (int i = 0; i < 30; i++) {
+                        pid_t c = fork();
+                        if (c == 0) {
+                            execl(tiny.c_str(), "tiny", (char*)nullptr);
+                            _exit(127);
+                        }
+                        int w = 0;
+                        waitpid(c, &w, 0);
+                        if (!WIFEXITED(w) || WEXITSTATUS(w) != 0)
+                            return 2;
+                    }
+                    return 0;
+                },
+                &pid) == 0);
+    a->settle();
+    CHECK(a->records_with_parent(static_cast<uint32_t>(pid)) == 0);
+}
+
 }
