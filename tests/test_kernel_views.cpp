@@ -24,6 +24,33 @@ namespace {
             TL_SKIP("kernel tests need root and BPF: " + *why);                 \
     } while (0)
 
+// a child that, from `dir`, runs build/bench/tiny `times` times; its pid (the execs' parent)
+pid_t exec_tiny(const std::string& dir, int times)
+{
+    const std::string tiny = tltest::build_dir() + "/bench/tiny";
+    pid_t pid = 0;
+    int st = tltest::run_child(
+        [&]() {
+            if (chdir(dir.c_str()))
+                return 1;
+            for (int i = 0; i < times; i++) {
+                pid_t c = fork();
+                if (c == 0) {
+                    execl(tiny.c_str(), "tiny", (char*)nullptr);
+                    _exit(127);
+                }
+                int w = 0;
+                waitpid(c, &w, 0);
+                if (!WIFEXITED(w) || WEXITSTATUS(w) != 0)
+                    return 2;
+            }
+            return 0;
+        },
+        &pid);
+    REQUIRE(st == 0);
+    return pid;
+}
+
 }  // namespace
 
 TEST_SUITE("kernel") {
@@ -115,23 +142,7 @@ TEST_CASE("executable flags: a binary run from a memfd, decided at exec")
     const std::string tiny = tltest::build_dir() + "/bench/tiny";
     const std::string image = tltest::read_file(tiny);
     REQUIRE(!image.empty());
-    pid_t plain = 0, fileless = 0;
-    REQUIRE(tltest::run_child(
-                [&]() {
-                    for (int i = 0; i < 50; i++) {
-                        pid_t c = fork();
-                        if (c == 0) {
-                            execl(tiny.c_str(), "tiny", (char*)nullptr);
-                            _exit(127);
-                        }
-                        int st = 0;
-                        waitpid(c, &st, 0);
-                        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-                            return 1;
-                    }
-                    return 0;
-                },
-                &plain) == 0);
+    pid_t plain = exec_tiny("/tmp", 50), fileless = 0;
     REQUIRE(tltest::run_child(
                 [&]() {
                     int fd = memfd_create("tl-fileless", MFD_CLOEXEC);
@@ -159,32 +170,8 @@ TEST_CASE("proc.cwd at exec, decided in the kernel")
         "- rule: Exec in shm\n"
         "  condition: evt.type in (execve, execveat) and proc.cwd startswith /dev/shm/\n"
         "  output: exec in shm (cwd=%proc.cwd name=%proc.name)\n  desc: d\n  priority: WARNING\n"));
-    const std::string tiny = tltest::build_dir() + "/bench/tiny";
-    auto exec_in = [&](const std::string& dir, int times) {
-        pid_t pid = 0;
-        int st = tltest::run_child(
-            [&]() {
-                if (chdir(dir.c_str()))
-                    return 1;
-                for (int i = 0; i < times; i++) {
-                    pid_t c = fork();
-                    if (c == 0) {
-                        execl(tiny.c_str(), "tiny", (char*)nullptr);
-                        _exit(127);
-                    }
-                    int w = 0;
-                    waitpid(c, &w, 0);
-                    if (!WIFEXITED(w) || WEXITSTATUS(w) != 0)
-                        return 2;
-                }
-                return 0;
-            },
-            &pid);
-        REQUIRE(st == 0);
-        return pid;
-    };
-    pid_t plain = exec_in("/tmp", 50);
-    pid_t in_shm = exec_in(shm, 1);
+    pid_t plain = exec_tiny("/tmp", 50);
+    pid_t in_shm = exec_tiny(shm, 1);
     auto hit = a->wait_alert([&](const tltest::SeenAlert& s) { return s.rule == "Exec in shm"; });
     REQUIRE(hit);
     CHECK(hit->fields["proc.cwd"] == shm + "/");
@@ -204,26 +191,7 @@ TEST_CASE("Falco's ruleset: plain execs by root never reach userspace")
     // (proc.cwd) and 'Fileless execution via memfd_create' (proc.is_exe_from_memfd) once
     // sent every exec to userspace
     auto a = LiveAgent::start(tltest::must_compile_files({*falco}));
-    const std::string tiny = tltest::build_dir() + "/bench/tiny";
-    pid_t pid = 0;
-    REQUIRE(tltest::run_child(
-                [&]() {
-                    if (chdir("/tmp"))
-                        return 1;
-                    for (int i = 0; i < 30; i++) {
-                        pid_t c = fork();
-                        if (c == 0) {
-                            execl(tiny.c_str(), "tiny", (char*)nullptr);
-                            _exit(127);
-                        }
-                        int w = 0;
-                        waitpid(c, &w, 0);
-                        if (!WIFEXITED(w) || WEXITSTATUS(w) != 0)
-                            return 2;
-                    }
-                    return 0;
-                },
-                &pid) == 0);
+    pid_t pid = exec_tiny("/tmp", 30);
     a->settle();
     CHECK(a->records_with_parent(static_cast<uint32_t>(pid)) == 0);
 }
