@@ -100,7 +100,7 @@ TEST_CASE("explain: the kernel/userspace split of a rule")
 
 TEST_CASE("--help on every subcommand, and --version")
 {
-    for (const char* sub : {"run", "check", "explain", "fields"}) {
+    for (const char* sub : {"run", "check", "explain", "fields", "stats", "reload"}) {
         Captured c = capture({bin(), sub, "--help"});
         CHECK(c.status == 0);
         CHECK(c.out.find("Usage:") != std::string::npos);

@@ -227,7 +227,8 @@ std::string format_table(const nlohmann::json& j)
 
     std::snprintf(line, sizeof(line), "%-8s %14s %14s %10s %8s\n", "class", "seen", "dropped", "emitted", "lost");
     o << line;
-    for (const auto& [cls, c] : j.value("kernel", nlohmann::json::object()).items()) {
+    const auto kernel = j.value("kernel", nlohmann::json::object());  // named: items() does not extend its life
+    for (const auto& [cls, c] : kernel.items()) {
         std::snprintf(line, sizeof(line), "%-8s %14llu %14llu %10llu %8llu\n", cls.c_str(),
                       n(c, "seen"), n(c, "dropped"),
                       n(c, "emitted"), n(c, "lost"));
