@@ -144,23 +144,21 @@ int run_daemon(const DaemonOptions& opts, const RuleCompiler& compile)
     Daemon daemon(**agent, compile);
     Mailbox mailbox;  // outlives the listeners below, which ask through it
     std::unique_ptr<Listener> control, metrics;
-    if (!opts.socket_path.empty()) {
-        auto l = serve_control(opts.socket_path, mailbox);
+    // each is optional, but asked for and impossible is an error
+    auto listen = [](Result<std::unique_ptr<Listener>> l, std::unique_ptr<Listener>& into) {
         if (!l) {
             log::error(l.error());
-            return kExitSystem;
+            return false;
         }
-        control = std::move(*l);
-    }
-    if (!opts.metrics_address.empty()) {
-        auto l = serve_metrics(opts.metrics_address, mailbox);
-        if (!l) {
-            log::error(l.error());
-            return kExitSystem;
-        }
-        metrics = std::move(*l);
+        into = std::move(*l);
+        return true;
+    };
+    if (!opts.socket_path.empty() && !listen(serve_control(opts.socket_path, mailbox), control))
+        return kExitSystem;
+    if (!opts.metrics_address.empty() && !listen(serve_metrics(opts.metrics_address, mailbox), metrics))
+        return kExitSystem;
+    if (metrics)
         log::info("serving metrics on http://" + metrics->address() + "/metrics");
-    }
     install_signal_handlers();
     log::info("watching with " + std::to_string(enabled) + " rules" +
               (opts.agent.ship_all ? " (kernel filter off: every event goes to userspace)" : "") + "; Ctrl-C stops");

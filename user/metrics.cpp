@@ -47,7 +47,7 @@ namespace {
 // one metric family: its HELP and TYPE lines, then its samples
 class Family {
 public:
-    Family(std::string& out, const char* name, const char* type, const char* help) : out_(out), name_(name)
+    Family(std::string& out, const char* name, const char* type, const std::string& help) : out_(out), name_(name)
     {
         out_ += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
     }
@@ -117,41 +117,39 @@ std::string to_prometheus(const Health& h)
         .sample(h.alerts + h.drop_alerts);
     Family(out, "tripline_drop_alerts_total", "counter", "'tripline dropped events' alerts sent.")
         .sample(h.drop_alerts);
-    {
-        Family sent(out, "tripline_output_sent_total", "counter", "Alerts an output delivered.");
+    struct PerOutput {
+        const char* name;
+        const char* type;
+        const char* help;
+        uint64_t OutputCounters::*value;
+    };
+    static const PerOutput per_output[] = {
+        {"tripline_output_sent_total", "counter", "Alerts an output delivered.", &OutputCounters::sent},
+        {"tripline_output_failed_total", "counter", "Alerts an output gave up on after its destination failed.",
+         &OutputCounters::failed},
+        {"tripline_output_dropped_total", "counter", "Alerts dropped because an output's queue was full.",
+         &OutputCounters::dropped},
+        {"tripline_output_queue_depth", "gauge", "Alerts waiting in an output's queue.", &OutputCounters::queued},
+    };
+    for (const auto& m : per_output) {
+        Family f(out, m.name, m.type, m.help);
         for (const auto& o : h.outputs)
-            sent.sample(o.sent, {{"output", o.name}});
-    }
-    {
-        Family failed(out, "tripline_output_failed_total", "counter",
-                      "Alerts an output gave up on after its destination failed.");
-        for (const auto& o : h.outputs)
-            failed.sample(o.failed, {{"output", o.name}});
-    }
-    {
-        Family drop(out, "tripline_output_dropped_total", "counter", "Alerts dropped because an output's queue was full.");
-        for (const auto& o : h.outputs)
-            drop.sample(o.dropped, {{"output", o.name}});
-    }
-    {
-        Family depth(out, "tripline_output_queue_depth", "gauge", "Alerts waiting in an output's queue.");
-        for (const auto& o : h.outputs)
-            depth.sample(o.queued, {{"output", o.name}});
+            f.sample(o.*m.value, {{"output", o.name}});
     }
     Family(out, "tripline_agent_cpu_seconds_total", "counter", "CPU time of the agent process, user and system.")
         .sample(h.cpu_seconds);
     Family(out, "tripline_agent_rss_bytes", "gauge", "Resident memory of the agent process.").sample(h.rss_bytes);
-    {
-        Family f(out, "tripline_bpf_run_time_ns_total", "counter",
-                 "Time spent in each BPF program (0 unless kernel.bpf_stats_enabled or --bpf-stats).");
+    const std::pair<const char*, uint64_t ProgramRunTime::*> per_program[] = {
+        {"tripline_bpf_run_time_ns_total", &ProgramRunTime::run_time_ns},
+        {"tripline_bpf_run_count_total", &ProgramRunTime::run_count},
+    };
+    for (const auto& [name, value] : per_program) {
+        Family f(out, name, "counter",
+                 std::string(value == &ProgramRunTime::run_count ? "Runs of" : "Time in nanoseconds spent in") +
+                     " each BPF program (0 unless kernel.bpf_stats_enabled or --bpf-stats; tail-called programs "
+                     "count in their caller).");
         for (const auto& p : h.programs)
-            f.sample(p.run_time_ns, {{"program", p.name}});
-    }
-    {
-        Family f(out, "tripline_bpf_run_count_total", "counter",
-                 "Runs of each BPF program (0 unless kernel.bpf_stats_enabled or --bpf-stats).");
-        for (const auto& p : h.programs)
-            f.sample(p.run_count, {{"program", p.name}});
+            f.sample(p.*value, {{"program", p.name}});
     }
     Family(out, "tripline_ruleset_generation", "gauge", "Generation of the ruleset in force.")
         .sample(static_cast<uint64_t>(h.generation));
@@ -173,14 +171,15 @@ nlohmann::ordered_json to_json(const Health& h)
     j["reloads"] = h.reloads;
     j["reload_failures"] = h.reload_failures;
     j["last_reload_error"] = h.last_reload_error;
-    for (uint32_t cls = 1; cls < TL_CLASS_COUNT; cls++) {
+    // every counter of every class ("none" holds the ia32 syscalls skipped)
+    static const char* names[TL_CNT_COUNT] = {"seen", "dropped_early", "dropped_late", "emitted", "lost",
+                                              "proc_table_full", "path_truncated", "compat_skipped"};
+    for (uint32_t cls = 0; cls < TL_CLASS_COUNT; cls++) {
         const ClassCounters& k = h.kernel[cls];
         auto& c = j["kernel"][class_name(cls)];
-        c["seen"] = k[TL_CNT_SEEN];
-        c["dropped"] = dropped(k);
-        c["dropped_early"] = k[TL_CNT_DROPPED_EARLY];
-        c["emitted"] = k[TL_CNT_EMITTED];
-        c["lost"] = k[TL_CNT_LOST];
+        for (uint32_t n = 0; n < TL_CNT_COUNT; n++)
+            c[names[n]] = k[n];
+        c["dropped"] = dropped(k);  // early and late: what people ask for
     }
     j["records"] = h.records;
     j["malformed"] = h.malformed;
@@ -188,6 +187,7 @@ nlohmann::ordered_json to_json(const Health& h)
     j["candidates"] = h.confirm.candidates;
     j["confirmed"] = h.confirm.confirmed;
     j["rejected"] = h.confirm.rejected;
+    j["undecided"] = h.confirm.undecided;
     j["definite_mismatch"] = h.confirm.definite_mismatch;
     j["alerts"] = h.alerts;
     j["drop_alerts"] = h.drop_alerts;
@@ -229,6 +229,8 @@ std::string format_table(const nlohmann::json& j)
     o << line;
     const auto kernel = j.value("kernel", nlohmann::json::object());  // named: items() does not extend its life
     for (const auto& [cls, c] : kernel.items()) {
+        if (cls == "none")
+            continue;
         std::snprintf(line, sizeof(line), "%-8s %14llu %14llu %10llu %8llu\n", cls.c_str(),
                       n(c, "seen"), n(c, "dropped"),
                       n(c, "emitted"), n(c, "lost"));
