@@ -281,9 +281,15 @@ TEST_CASE("a live agent: /metrics moves when a rule fires, other paths are refus
     CHECK(table.status == 0);
     CHECK(table.out.find("      1  " + rule) != std::string::npos);
     CHECK(table.out.find("class") != std::string::npos);
-    auto json = tltest::capture({bin, "stats", "--socket", sock, "--json"});
-    REQUIRE(json.status == 0);
-    auto j = nlohmann::json::parse(json.out);
+    nlohmann::json j;
+    for (int i = 0; i < 50; i++) {  // the output's writer thread may still be writing the line
+        auto json = tltest::capture({bin, "stats", "--socket", sock, "--json"});
+        REQUIRE(json.status == 0);
+        j = nlohmann::json::parse(json.out);
+        if (j["outputs"][0]["sent"] == 1)
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
     CHECK(j["rule_matches"][rule] == 1);
     CHECK(j["outputs"][0]["sent"] == 1);
     CHECK(j["kernel"]["open"]["emitted"].get<uint64_t>() >= 1);
