@@ -30,6 +30,13 @@ bool take_skip();  // for the reporter: was the test that just ended skipped?
         return;                    \
     } while (0)
 
+// skips, loudly, a test that needs the real kernel side when it cannot run here
+#define TL_NEED_KERNEL()                                                   \
+    do {                                                                   \
+        if (auto why = ::tltest::kernel_unavailable())                     \
+            TL_SKIP("kernel tests need root and BPF: " + *why);            \
+    } while (0)
+
 std::string repo_dir();   // the checkout
 std::string build_dir();  // where the binaries are
 // Falco's stable ruleset, the compatibility target: $TL_FALCO_RULES, else
@@ -56,6 +63,7 @@ struct SeenAlert {
     std::string text;
     std::string json;
     uint32_t tgid = 0;
+    uint32_t gen = 0;  // the ruleset generation stamped in the record
     std::map<std::string, std::string> fields;  // output fields, rendered
 };
 
@@ -74,11 +82,15 @@ public:
     // lets the consumer catch up with everything the kernel sent so far
     void settle(std::chrono::milliseconds quiet = std::chrono::milliseconds(300));
     tripline::Agent& agent() { return *agent_; }
+    // installs the next generation on the consuming thread's agent, between two polls
+    tripline::Result<tripline::Ok> reload(tripline::Ruleset rules);
 
 private:
     std::unique_ptr<tripline::Agent> agent_;
     std::thread thread_;
     std::atomic<bool> stop_{false};
+    std::mutex agent_mutex_;  // the agent is used by one thread at a time
+    std::atomic<int> waiting_{0};
     std::mutex mutex_;
     std::vector<SeenAlert> alerts_;
     std::map<uint32_t, size_t> records_by_tgid_;
@@ -96,6 +108,17 @@ Captured capture(const std::vector<std::string>& argv);
 pid_t spawn(const std::vector<std::string>& argv, const std::string& out_path, const std::string& err_path);
 int wait_exit(pid_t pid, std::chrono::milliseconds timeout = std::chrono::seconds(20));
 std::string read_file(const std::string& path);
+
+// `tripline run ARGS...` in the background, stdout and stderr in dir/out and
+// dir/err; returns its pid once it says it is watching (fails the test if it
+// does not within 20 s)
+pid_t start_agent(const std::vector<std::string>& args, const std::string& dir);
+// a directory of its own below /tmp for one test, removed by the destructor
+struct TempDir {
+    explicit TempDir(const std::string& name);
+    ~TempDir();
+    std::string path;
+};
 
 // fork + execv without a shell; returns the exit status (or -1)
 int run_program(const std::vector<std::string>& argv, pid_t* pid_out = nullptr);
