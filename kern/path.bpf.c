@@ -66,7 +66,26 @@ __noinline __u32 tl_resolve_path(struct tl_scratch *s, __u64 dentry_ptr, __u64 v
 			break;
 		}
 		read_dentry_head(&h, dentry);
-		if (dentry == mnt_root || dentry == h.parent) {
+		if (dentry == h.parent && dentry != mnt_root) {
+			/*
+			 * A pseudo file's own root (memfd, and what else
+			 * alloc_file_pseudo makes): the kernel names it with
+			 * d_op->d_dname ("/memfd:x (deleted)"), Falco by its name
+			 * alone ("memfd:x"), which is what rules compare with. A
+			 * disconnected dentry without d_dname has no known path.
+			 */
+			part_len = (h.hash_len >> 32) & 255;
+			at = READ_ONCE(s->parts.cursor);
+			if (n == 0 && BPF_CORE_READ(dentry, d_op, d_dname) && part_len && part_len < cap &&
+			    at == TL_PATH_MAX) {
+				at -= part_len;
+				bpf_probe_read_kernel(&s->parts.buf[at & TL_PATH_BUF_MASK], part_len, h.name);
+				s->parts.cursor = at;
+				truncated = 0;
+			}
+			break;
+		}
+		if (dentry == mnt_root) {
 			struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 
 			if (up == mnt) { /* the global root: outside the task's root */

@@ -107,6 +107,7 @@ std::unique_ptr<LiveAgent> LiveAgent::start(Ruleset rules, AgentOptions opts)
     live->agent_->on_record = [p = live.get()](const Event& e) {
         std::lock_guard<std::mutex> lock(p->mutex_);
         p->records_by_tgid_[e.rec.tgid]++;
+        p->records_by_tgid_class_[{e.rec.tgid, e.rec.class_id}]++;
         p->records_by_ppid_[e.rec.ppid]++;
         p->records_++;
     };
@@ -116,6 +117,10 @@ std::unique_ptr<LiveAgent> LiveAgent::start(Ruleset rules, AgentOptions opts)
         s.text = format_text(al);
         s.json = format_json(al, "test-host");
         s.tgid = e.rec.tgid;
+        s.ppid = e.rec.ppid;
+        s.container_id = e.rec.container_id;
+        for (uint32_t i = 0; i < e.rec.proc.n_anc && i < TL_MAX_ANCESTORS; i++)
+            s.ancestors.push_back(e.rec.proc.anc[i].pid);
         for (const auto& [name, v] : al.fields)
             s.fields[name] = render_value(v);
         std::lock_guard<std::mutex> lock(p->mutex_);
@@ -167,6 +172,13 @@ size_t LiveAgent::records_from(uint32_t tgid)
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = records_by_tgid_.find(tgid);
     return it == records_by_tgid_.end() ? 0 : it->second;
+}
+
+size_t LiveAgent::records_from(uint32_t tgid, uint8_t class_id)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = records_by_tgid_class_.find({tgid, class_id});
+    return it == records_by_tgid_class_.end() ? 0 : it->second;
 }
 
 size_t LiveAgent::records_with_parent(uint32_t ppid)

@@ -53,6 +53,9 @@ struct SeenAlert {
     std::string text;
     std::string json;
     uint32_t tgid = 0;
+    uint32_t ppid = 0;          // the parent's tgid, as the kernel saw it
+    std::string container_id;   // "host", or the 12-character id
+    std::vector<uint32_t> ancestors;  // tgids, parent first (as many as the record has)
     std::map<std::string, std::string> fields;  // output fields, rendered
 };
 
@@ -67,6 +70,7 @@ public:
                                         std::chrono::milliseconds timeout = std::chrono::seconds(5));
     std::vector<SeenAlert> alerts();
     size_t records_from(uint32_t tgid);
+    size_t records_from(uint32_t tgid, uint8_t class_id);  // of one event class (enum tl_class)
     size_t records_with_parent(uint32_t ppid);
     // lets the consumer catch up with everything the kernel sent so far
     void settle(std::chrono::milliseconds quiet = std::chrono::milliseconds(300));
@@ -79,6 +83,7 @@ private:
     std::mutex mutex_;
     std::vector<SeenAlert> alerts_;
     std::map<uint32_t, size_t> records_by_tgid_;
+    std::map<std::pair<uint32_t, uint8_t>, size_t> records_by_tgid_class_;
     std::map<uint32_t, size_t> records_by_ppid_;
     std::atomic<uint64_t> records_{0};
 };

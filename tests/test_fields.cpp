@@ -4,7 +4,11 @@
 // events must carry the same values. Ancestry is checked against /proc walked
 // up from this test process, which is the program's parent.
 #include <fcntl.h>
+#include <pwd.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <ctime>
 
 #include <filesystem>
 #include <fstream>
@@ -95,7 +99,15 @@ const char* kFields[] = {
     "fd.rip", "fd.lip", "fd.sport", "fd.cport", "fd.rport", "fd.lport", "fd.is_server",
     "proc.aname[1]", "proc.aname[2]", "proc.aname[3]", "proc.aname[4]", "proc.aname[5]", "proc.aname[6]",
     "proc.aname[7]", "proc.aname[8]", "proc.apid[2]", "proc.apid[3]", "proc.apid[8]", "proc.aexepath[2]",
-    "proc.aexepath[3]", "proc.aexepath[8]", "proc.aexe[2]", "proc.acmdline[2]"};
+    "proc.aexepath[3]", "proc.aexepath[8]", "proc.aexe[2]", "proc.acmdline[2]", "evt.rawres", "evt.time",
+    "evt.rawtime", "proc.is_exe_writable", "user.loginname", "fd.nameraw", "container.image.repository",
+    "container.image.tag", "container.privileged", "k8s.ns.name", "k8s.pod.name"};
+
+// the name of an ancestor above the parent (this test's own parent), from /proc
+std::string grandparent_comm()
+{
+    return slurp("/proc/" + std::to_string(parent_of(getpid())) + "/comm");
+}
 
 std::string rules_for(const std::string& marker)
 {
@@ -108,7 +120,16 @@ std::string rules_for(const std::string& marker)
     };
     return rule("fields open", "evt.type in (open, openat) and fd.name = \"" + marker + "\"") +
            rule("fields connect", "evt.type = connect and proc.name = tl_fields") +
-           rule("fields accept", "evt.type in (accept, accept4) and proc.name = tl_fields");
+           rule("fields accept", "evt.type in (accept, accept4) and proc.name = tl_fields") +
+           // the network fields and any-ancestor proc.aname only in conditions: one
+           // rule that must hold, one that must not
+           rule("fields net", "evt.type = connect and proc.name = tl_fields and fd.net = \"127.0.0.0/8\" and "
+                              "fd.snet = \"127.0.0.0/8\" and fd.cnet = \"127.0.0.0/8\"") +
+           rule("fields not net", "evt.type = connect and proc.name = tl_fields and fd.snet = \"10.0.0.0/8\"") +
+           rule("fields aname", "evt.type in (open, openat) and fd.name = \"" + marker + "\" and proc.aname = \"" +
+                                    grandparent_comm() + "\"") +
+           rule("fields not aname", "evt.type in (open, openat) and fd.name = \"" + marker +
+                                        "\" and proc.aname = tl-no-such-ancestor");
 }
 
 }  // namespace
@@ -126,6 +147,12 @@ TEST_CASE("every field against /proc and the program's own syscalls")
 
     pid_t pid = 0;
     const std::string prog = tltest::build_dir() + "/tests/progs/tl_fields";
+    auto wall_ns = [] {
+        return static_cast<long long>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
+    };
+    const long long before_ns = wall_ns();
     REQUIRE(tltest::run_child(
                 [&]() {
                     if (chdir((dir + "/work").c_str()))
@@ -138,6 +165,7 @@ TEST_CASE("every field against /proc and the program's own syscalls")
                     return 91;
                 },
                 &pid) == 0);
+    const long long after_ns = wall_ns();
     auto truth = read_truth(truth_path);
     REQUIRE(truth.count("client_port"));
     auto for_pid = [&](const std::string& rule) {
@@ -147,6 +175,11 @@ TEST_CASE("every field against /proc and the program's own syscalls")
     REQUIRE(opened);
     REQUIRE(connected);
     REQUIRE(accepted);
+    CHECK(for_pid("fields net"));
+    CHECK(for_pid("fields aname"));
+    agent->settle();
+    for (const auto& s : agent->alerts())
+        CHECK_FALSE((s.tgid == static_cast<uint32_t>(pid) && (s.rule == "fields not net" || s.rule == "fields not aname")));
     auto& f = opened->fields;
 
     {
@@ -170,6 +203,7 @@ TEST_CASE("every field against /proc and the program's own syscalls")
         CHECK(f["proc.is_exe_upper_layer"] == "false");
         CHECK(f["proc.is_exe_from_memfd"] == "false");
         CHECK(f["proc.env[HOME]"] == "/tl-home");
+        CHECK(f["proc.is_exe_writable"] == (truth["exe_writable"] == "1" ? "true" : "false"));
     }
     {
         INFO("user, group, capabilities, host");
@@ -179,9 +213,21 @@ TEST_CASE("every field against /proc and the program's own syscalls")
         CHECK(f["group.name"] == "root");
         const long long loginuid = std::stoll(truth["loginuid"]);
         CHECK(f["user.loginuid"] == (loginuid == 4294967295LL ? "-1" : truth["loginuid"]));
+        if (loginuid == 4294967295LL) {
+            CHECK(f["user.loginname"] == "<NA>");
+        } else {
+            struct passwd* pw = getpwuid(static_cast<uid_t>(loginuid));
+            CHECK(f["user.loginname"] == (pw ? pw->pw_name : "<NA>"));
+        }
         CHECK(f["thread.cap_effective"] == tripline::caps_string(std::stoull(truth["cap_effective"])));
         CHECK(f["thread.cap_permitted"] == tripline::caps_string(std::stoull(truth["cap_permitted"])));
         CHECK(f["container.id"] == "host");
+        // on the host: no image, no privilege flag, no Kubernetes
+        CHECK(f["container.image.repository"] == "");
+        CHECK(f["container.image.tag"] == "");
+        CHECK(f["container.privileged"] == "<NA>");
+        CHECK(f["k8s.ns.name"] == "<NA>");
+        CHECK(f["k8s.pod.name"] == "<NA>");
         char host[256] = {};
         gethostname(host, sizeof(host) - 1);
         CHECK(f["evt.hostname"] == host);
@@ -222,6 +268,18 @@ TEST_CASE("every field against /proc and the program's own syscalls")
         INFO("the opened file");
         CHECK(f["evt.type"] == "openat");
         CHECK(f["evt.res"] == "SUCCESS");
+        CHECK(f["evt.rawres"] == truth["fd"]);  // openat returns the fd
+        CHECK(f["fd.nameraw"] == marker);
+        // the event happened while the program ran; evt.time is its local time of day
+        const long long raw = std::stoll(f["evt.rawtime"]);
+        CHECK(raw >= before_ns);
+        CHECK(raw <= after_ns);
+        time_t secs = static_cast<time_t>(raw / 1000000000LL);
+        struct tm tm {};
+        localtime_r(&secs, &tm);
+        char hms[64];
+        snprintf(hms, sizeof(hms), "%02d:%02d:%02d.%09lld", tm.tm_hour, tm.tm_min, tm.tm_sec, raw % 1000000000LL);
+        CHECK(f["evt.time"] == hms);
         CHECK(f["fd.num"] == truth["fd"]);
         CHECK(f["fd.name"] == marker);
         CHECK(f["fd.directory"] == dir + "/work");
