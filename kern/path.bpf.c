@@ -124,4 +124,42 @@ __noinline __u32 tl_resolve_path(struct tl_scratch *s, __u64 dentry_ptr, __u64 v
 	return (len & 0xffff) | truncated;
 }
 
+#define TL_CANON_SCAN 256 /* a failed open's name longer than this is unknown here */
+
+/*
+ * (open.bpf.c) Falco names a failed open by its argument made canonical against the cwd
+ * ("/var/www/../../etc/x" -> "/etc/x", "//" -> "/", no trailing '/'), which
+ * userspace computes; the kernel sees only the raw text. So a name that
+ * canonicalizing could change is unknown here: a relative one, one with "/."
+ * or "//" anywhere (this also catches "/.ssh": an over-approximation, never a
+ * miss), a trailing '/', or one longer than the scan.
+ */
+__noinline int tl_raw_name_not_canonical(struct tl_scratch *s)
+{
+	__u32 off, len;
+	const char *p;
+
+	if (!s)
+		return 1;
+	off = s->ev.str[TL_STR_FD_NAME].off;
+	len = s->ev.str[TL_STR_FD_NAME].len;
+	p = s->ev.data;
+	if (len == 0 || len > TL_CANON_SCAN || p[off & TL_DATA_MASK] != '/')
+		return 1;
+	if (len > 1 && p[(off + len - 1) & TL_DATA_MASK] == '/')
+		return 1;
+	for (__u32 i = 0; i + 1 < TL_CANON_SCAN; i++) {
+		char next;
+
+		if (i + 1 >= len)
+			break;
+		if (p[(off + i) & TL_DATA_MASK] != '/')
+			continue;
+		next = p[(off + i + 1) & TL_DATA_MASK];
+		if (next == '/' || next == '.')
+			return 1;
+	}
+	return 0;
+}
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

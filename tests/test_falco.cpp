@@ -217,7 +217,17 @@ TEST_CASE("falco: Directory traversal monitored file read")
     pid_t failed = run_ok(tl({"open-fail", missing}));
     auto fal = a->wait_alert(rule_from(rule, failed));
     REQUIRE(fal);
+    CHECK(field(*fal, "fd.name") == "/etc/tl-falco-missing-" + std::to_string(getpid()));
     CHECK(field(*fal, "fd.nameraw") == missing);
+    // a failed open is named by its argument made canonical, as Falco names it:
+    // the raw text is not below /etc/, the name is
+    const std::string escaped = "/tmp/../tmp/../etc/./tl-falco-missing-" + std::to_string(getpid());
+    pid_t esc = run_ok(tl({"open-fail", escaped}));
+    auto eal = a->wait_alert(rule_from(rule, esc));
+    REQUIRE(eal);
+    CHECK(field(*eal, "fd.name") == "/etc/tl-falco-missing-" + std::to_string(getpid()));
+    CHECK(field(*eal, "fd.nameraw") == escaped);
+    CHECK(field(*eal, "evt.type") == "openat");
 
     // near misses: the same read by a shell's child, one "../" only
     pid_t by_shell = run_ok(tl({"--comm", "bash", "exec", trigger(), "open-read", raw}));
