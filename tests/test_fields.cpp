@@ -5,6 +5,12 @@
 // up from this test process, which is the program's parent.
 #include <fcntl.h>
 #include <pwd.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -376,6 +382,72 @@ TEST_CASE("container.id from each runtime's cgroup path")
             rmdir(p.c_str());
     }
     std::filesystem::remove(marker);
+}
+
+TEST_CASE("evt.arg.* against the arguments the program passed")
+{
+    if (auto why = tltest::kernel_unavailable())
+        TL_SKIP("kernel tests need root and BPF: " + *why);
+    const std::string dir = "/tmp/tripline-args-" + std::to_string(getpid());
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const std::string file = dir + "/created";
+    // one rule per event type, printing the arguments the issue names
+    const std::vector<std::pair<std::string, std::string>> watched = {
+        {"openat", "%evt.arg.fd %evt.arg.name %evt.arg.flags %evt.arg.mode"},
+        {"chmod", "%evt.arg.filename %evt.arg.mode"},
+        {"ptrace", "%evt.arg.request"},
+        {"setuid", "%evt.arg.uid"},
+        {"bpf", "%evt.arg.cmd"},
+        {"unshare", "%evt.arg.flags"},
+        {"socket", "%evt.arg.domain"},
+    };
+    std::string yaml;
+    for (const auto& [type, out] : watched)
+        yaml += "- rule: args " + type + "\n  desc: d\n  condition: evt.type = " + type +
+                " and proc.name = tl-args\n  output: \'" + out + "\'\n  priority: INFO\n";
+    auto agent = LiveAgent::start(tltest::must_compile(yaml));
+    pid_t pid = 0;
+    // the child returns the fd openat gave it; every other call's outcome is irrelevant
+    const int fd = tltest::run_child(
+        [&]() {
+            prctl(PR_SET_NAME, "tl-args");
+            int f = openat(AT_FDCWD, file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+            chmod(file.c_str(), 0750);
+            ptrace(PTRACE_PEEKDATA, getppid(), 0, 0);  // no tracee: ESRCH
+            if (setuid(0))
+                return 200;
+            syscall(SYS_bpf, 5, nullptr, 0);  // BPF_PROG_LOAD without attributes: EINVAL
+            unshare(CLONE_NEWUTS);
+            int sk = socket(AF_INET6, SOCK_DGRAM, 0);
+            if (sk >= 0)
+                close(sk);
+            return f;
+        },
+        &pid);
+    REQUIRE(fd >= 3);
+    REQUIRE(fd < 200);
+    auto of = [&](const std::string& type) {
+        auto a = agent->wait_alert(
+            [&](const SeenAlert& s) { return s.rule == "args " + type && s.tgid == static_cast<uint32_t>(pid); });
+        REQUIRE(a);
+        return a->fields;
+    };
+    auto open = of("openat");
+    CHECK(open["evt.arg.fd"] == std::to_string(fd));
+    CHECK(open["evt.arg.name"] == file);
+    // Falco's flag names in its table's order; O_F_CREATED: the file was new
+    CHECK(open["evt.arg.flags"] == "O_TRUNC|O_CREAT|O_WRONLY|O_CLOEXEC|O_F_CREATED");
+    CHECK(open["evt.arg.mode"] == "0640");
+    auto ch = of("chmod");
+    CHECK(ch["evt.arg.filename"] == file);
+    CHECK(ch["evt.arg.mode"] == "S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR");  // 0750
+    CHECK(of("ptrace")["evt.arg.request"] == "PTRACE_PEEKDATA");
+    CHECK(of("setuid")["evt.arg.uid"] == "root");
+    CHECK(of("bpf")["evt.arg.cmd"] == "5");
+    CHECK(of("unshare")["evt.arg.flags"] == "CLONE_NEWUTS");
+    CHECK(of("socket")["evt.arg.domain"] == "AF_INET6");
+    std::filesystem::remove_all(dir);
 }
 
 }
