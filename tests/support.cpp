@@ -207,6 +207,18 @@ std::string read_file(const std::string& path)
     return ss.str();
 }
 
+std::string cgroup2_root()
+{
+    std::ifstream mounts("/proc/mounts");
+    std::string dev, dir, type;
+    while (mounts >> dev >> dir >> type) {
+        if (type == "cgroup2")
+            return dir;
+        mounts.ignore(4096, '\n');
+    }
+    return "";
+}
+
 pid_t spawn(const std::vector<std::string>& argv, const std::string& out_path, const std::string& err_path)
 {
     std::vector<char*> args;

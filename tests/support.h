@@ -98,6 +98,9 @@ Captured capture(const std::vector<std::string>& argv);
 pid_t spawn(const std::vector<std::string>& argv, const std::string& out_path, const std::string& err_path);
 int wait_exit(pid_t pid, std::chrono::milliseconds timeout = std::chrono::seconds(20));
 std::string read_file(const std::string& path);
+// where the cgroup v2 hierarchy is mounted ("" when it is not): tests make
+// container cgroups there
+std::string cgroup2_root();
 
 // fork + execv without a shell; returns the exit status (or -1)
 int run_program(const std::vector<std::string>& argv, pid_t* pid_out = nullptr);

@@ -52,18 +52,6 @@ struct Scratch {
     ~Scratch() { std::filesystem::remove_all(dir); }
 };
 
-std::string cgroup2_root()
-{
-    std::ifstream mounts("/proc/mounts");
-    std::string dev, dir, type;
-    while (mounts >> dev >> dir >> type) {
-        if (type == "cgroup2")
-            return dir;
-        mounts.ignore(4096, '\n');
-    }
-    return "";
-}
-
 // A container as a runtime makes one, minus the image: a cgroup named
 // docker-<64 hex>.scope, joined by tl_falco --cgroup, which then unshares
 // pid, mount and uts namespaces. Each has its own id, so alerts tell them apart.
@@ -95,7 +83,7 @@ struct Container {
 };
 
 #define NEED_CGROUP2(root)                                                                         \
-    const std::string root = cgroup2_root();                                                       \
+    const std::string root = tltest::cgroup2_root();                                                       \
     if (root.empty())                                                                              \
         TL_SKIP("no cgroup v2 hierarchy is mounted, so no container cgroup can be made")
 

@@ -330,16 +330,7 @@ TEST_CASE("container.id from each runtime's cgroup path")
 {
     if (auto why = tltest::kernel_unavailable())
         TL_SKIP("kernel tests need root and BPF: " + *why);
-    std::string root;
-    {
-        std::ifstream mounts("/proc/mounts");
-        std::string dev, dir, type;
-        while (mounts >> dev >> dir >> type) {
-            if (type == "cgroup2")
-                root = dir;
-            mounts.ignore(4096, '\n');
-        }
-    }
+    const std::string root = tltest::cgroup2_root();
     if (root.empty())
         TL_SKIP("no cgroup v2 hierarchy is mounted, so no container cgroup can be made");
     const std::string marker = "/tmp/tripline-cgroup-marker-" + std::to_string(getpid());

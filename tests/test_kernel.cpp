@@ -41,18 +41,6 @@ std::function<bool(const SeenAlert&)> alert_for(const std::string& rule, pid_t p
 
 std::string prog(const std::string& name) { return tltest::build_dir() + "/tests/progs/" + name; }
 
-// a cgroup v2 directory to put "container" processes in
-std::string cgroup2_root()
-{
-    std::ifstream mounts("/proc/mounts");
-    std::string dev, dir, type;
-    while (mounts >> dev >> dir >> type) {
-        if (type == "cgroup2")
-            return dir;
-        mounts.ignore(4096, '\n');
-    }
-    return "";
-}
 
 }  // namespace
 
@@ -76,7 +64,7 @@ TEST_CASE("shell spawned by an unexpected parent")
 TEST_CASE("shell spawned in a container: namespaces and a runtime's cgroup")
 {
     NEED_KERNEL();
-    std::string root = cgroup2_root();
+    std::string root = tltest::cgroup2_root();
     if (root.empty())
         TL_SKIP("no cgroup v2 hierarchy is mounted, so no container cgroup can be made");
     LiveAgent* a = default_agent();

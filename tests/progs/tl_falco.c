@@ -74,6 +74,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loopback_netns.h"
+
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
 #endif
@@ -274,18 +276,6 @@ static int memfd_exec(const char *name, char **argv)
 	return wait_status(pid) ? 2 : 0;
 }
 
-static int set_addr(int fd, const char *ifname, const char *ip)
-{
-	struct ifreq ifr;
-	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
-	sin->sin_family = AF_INET;
-	inet_pton(AF_INET, ip, &sin->sin_addr);
-	return ioctl(fd, SIOCSIFADDR, &ifr);
-}
-
 /*
  * Nothing leaves the machine: the address lives on the loopback device of a
  * network namespace that exists only for this process and its ssh child.
@@ -294,22 +284,12 @@ static int ssh_netns(const char *addr, const char *port)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(atoi(port))};
 	char dest[64], portopt[32];
-	struct ifreq ifr;
-	int ctl, srv, conn;
+	int srv, conn, r;
 	pid_t pid;
 
-	if (unshare(CLONE_NEWNET))
-		return 1;
-	ctl = socket(AF_INET, SOCK_DGRAM, 0);
-	memset(&ifr, 0, sizeof(ifr));
-	strcpy(ifr.ifr_name, "lo");
-	if (ioctl(ctl, SIOCGIFFLAGS, &ifr))
-		return 2;
-	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-	if (ioctl(ctl, SIOCSIFFLAGS, &ifr))
-		return 3;
-	if (strcmp(addr, "127.0.0.1") && set_addr(ctl, "lo:1", addr))
-		return 4;
+	r = loopback_netns(addr);
+	if (r)
+		return r;
 	inet_pton(AF_INET, addr, &sa.sin_addr);
 	srv = socket(AF_INET, SOCK_STREAM, 0);
 	if (bind(srv, (struct sockaddr *)&sa, sizeof(sa)) || listen(srv, 1))
