@@ -309,6 +309,23 @@ TEST_CASE("ship-all mode forwards everything and userspace still alerts exactly"
     CHECK(alerts == 1);
 }
 
+TEST_CASE("ia32 syscalls of watched kinds are reported, not missed in silence")
+{
+    NEED_KERNEL();
+    LiveAgent* a = default_agent();
+    Counters before = a->agent().kernel().counters();
+    pid_t pid = 0;
+    const int st = tltest::run_program({prog("tl_ia32")}, &pid);
+    if (st == 3)
+        TL_SKIP("this kernel has no ia32 emulation: int 0x80 does not reach the compat syscalls");
+    REQUIRE(st == 0);
+    a->settle();
+    Counters after = a->agent().kernel().counters();
+    // open and setuid are watched by the default rules; getpid is not
+    CHECK(after[TL_CLASS_NONE][TL_CNT_COMPAT_SKIPPED] - before[TL_CLASS_NONE][TL_CNT_COMPAT_SKIPPED] >= 2);
+    CHECK(a->agent().summary().find("ia32: ") != std::string::npos);
+}
+
 TEST_CASE("verifier budget: every program far below the kernel's limits")
 {
     NEED_KERNEL();
