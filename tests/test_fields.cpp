@@ -104,8 +104,11 @@ const char* kFields[] = {
     "fd.directory", "fd.filename", "fd.typechar", "fd.type", "fd.l4proto", "fd.sockfamily", "fd.sip", "fd.cip",
     "fd.rip", "fd.lip", "fd.sport", "fd.cport", "fd.rport", "fd.lport", "fd.is_server",
     "proc.aname[1]", "proc.aname[2]", "proc.aname[3]", "proc.aname[4]", "proc.aname[5]", "proc.aname[6]",
-    "proc.aname[7]", "proc.aname[8]", "proc.apid[2]", "proc.apid[3]", "proc.apid[8]", "proc.aexepath[2]",
-    "proc.aexepath[3]", "proc.aexepath[8]", "proc.aexe[2]", "proc.acmdline[2]", "evt.rawres", "evt.time",
+    "proc.aname[7]", "proc.aname[8]", "proc.apid[1]", "proc.apid[2]", "proc.apid[3]", "proc.apid[4]",
+    "proc.apid[5]", "proc.apid[6]", "proc.apid[7]", "proc.apid[8]", "proc.aexepath[1]", "proc.aexepath[2]",
+    "proc.aexepath[3]", "proc.aexepath[4]", "proc.aexepath[5]", "proc.aexepath[6]", "proc.aexepath[7]",
+    "proc.aexepath[8]", "proc.aexe[1]", "proc.aexe[2]", "proc.aexe[3]", "proc.aexe[4]", "proc.aexe[5]",
+    "proc.aexe[6]", "proc.aexe[7]", "proc.aexe[8]", "proc.acmdline[2]", "evt.rawres", "evt.time",
     "evt.rawtime", "proc.is_exe_writable", "user.loginname", "fd.nameraw", "container.image.repository",
     "container.image.tag", "container.privileged", "k8s.ns.name", "k8s.pod.name"};
 
@@ -254,20 +257,18 @@ TEST_CASE("every field against /proc and the program's own syscalls")
             const std::string n = "[" + std::to_string(i) + "]";
             INFO("ancestor " << i);
             if (i > chain.size()) {
-                CHECK(f["proc.aname" + n] == "<NA>");
+                for (const char* a : {"proc.aname", "proc.apid", "proc.aexepath", "proc.aexe"})
+                    CHECK(f[a + n] == "<NA>");
                 continue;
             }
             const std::string proc = "/proc/" + std::to_string(chain[i - 1]);
             CHECK(f["proc.aname" + n] == slurp(proc + "/comm"));
-            if (i == 2 || i == 3 || i == 8) {
-                CHECK(f["proc.apid" + n] == std::to_string(chain[i - 1]));
-                CHECK(f["proc.aexepath" + n] == exe_of(chain[i - 1]));
-            }
-            if (i == 2) {
-                std::string a0 = slurp(proc + "/cmdline");
-                CHECK(f["proc.aexe[2]"] == a0.substr(0, a0.find('\0')));
+            CHECK(f["proc.apid" + n] == std::to_string(chain[i - 1]));
+            CHECK(f["proc.aexepath" + n] == exe_of(chain[i - 1]));
+            std::string a0 = slurp(proc + "/cmdline");
+            CHECK(f["proc.aexe" + n] == a0.substr(0, a0.find('\0')));
+            if (i == 2)
                 CHECK(f["proc.acmdline[2]"] == falco_cmdline(chain[1]));
-            }
         }
     }
     {
@@ -439,6 +440,42 @@ TEST_CASE("evt.arg.* against the arguments the program passed")
     CHECK(of("unshare")["evt.arg.flags"] == "CLONE_NEWUTS");
     CHECK(of("socket")["evt.arg.domain"] == "AF_INET6");
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("proc.vpid, proc.sid, proc.vpgid as a process in its own pid namespace sees them")
+{
+    if (auto why = tltest::kernel_unavailable())
+        TL_SKIP("kernel tests need root and BPF: " + *why);
+    const std::string root = tltest::cgroup2_root();
+    if (root.empty())
+        TL_SKIP("no cgroup v2 hierarchy is mounted, so no container cgroup can be made");
+    const std::string marker = "/tmp/tripline-pidns-marker-" + std::to_string(getpid());
+    std::ofstream(marker) << "x";
+    auto agent = LiveAgent::start(tltest::must_compile(
+        "- rule: marker\n  desc: d\n  condition: evt.type in (open, openat) and fd.name = \"" + marker +
+        "\"\n  output: \'%proc.pid %proc.vpid %proc.sid %proc.vpgid %proc.is_vpgid_leader %container.id\'\n"
+        "  priority: INFO\n"));
+    const std::string id = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+    const std::string dir = root + "/tripline-test/docker-" + id + ".scope";
+    std::filesystem::create_directories(dir);
+    // tl_falco: into the cgroup, new pid/mount/uts namespaces; the reader is
+    // pid 1 there, and leads a new session (so its own process group too)
+    pid_t outer = 0;
+    CHECK(tltest::run_program({tltest::build_dir() + "/tests/progs/tl_falco", "--cgroup", dir + "/cgroup.procs",
+                               "--setsid", "open-read", marker},
+                              &outer) == 0);
+    auto a = agent->wait_alert([&](const SeenAlert& s) { return s.ppid == static_cast<uint32_t>(outer); });
+    rmdir(dir.c_str());
+    rmdir((root + "/tripline-test").c_str());
+    std::filesystem::remove(marker);
+    REQUIRE(a);
+    CHECK(a->fields["proc.vpid"] == "1");
+    CHECK(a->fields["proc.sid"] == "1");
+    CHECK(a->fields["proc.vpgid"] == "1");
+    CHECK(a->fields["proc.is_vpgid_leader"] == "true");
+    CHECK(a->fields["proc.pid"] == std::to_string(a->tgid));  // the host's number
+    CHECK(a->fields["proc.pid"] != "1");
+    CHECK(a->fields["container.id"] == id.substr(0, 12));
 }
 
 }
