@@ -130,9 +130,9 @@ __noinline __u32 tl_resolve_path(struct tl_scratch *s, __u64 dentry_ptr, __u64 v
  * (open.bpf.c) Falco names a failed open by its argument made canonical against the cwd
  * ("/var/www/../../etc/x" -> "/etc/x", "//" -> "/", no trailing '/'), which
  * userspace computes; the kernel sees only the raw text. So a name that
- * canonicalizing could change is unknown here: a relative one, one with "/."
- * or "//" anywhere (this also catches "/.ssh": an over-approximation, never a
- * miss), a trailing '/', or one longer than the scan.
+ * canonicalizing could change is unknown here: a relative one, one with a
+ * "." or ".." component or "//" anywhere, a trailing '/', or one longer than
+ * the scan.
  */
 __noinline int tl_raw_name_not_canonical(struct tl_scratch *s)
 {
@@ -148,15 +148,30 @@ __noinline int tl_raw_name_not_canonical(struct tl_scratch *s)
 		return 1;
 	if (len > 1 && p[(off + len - 1) & TL_DATA_MASK] == '/')
 		return 1;
+	/*
+	 * "//", and "/." or "/.." followed by '/' or the end. The string is
+	 * followed by its NUL, and a byte is read past the NUL only after a '.'
+	 * that was inside the string, so no read leaves it.
+	 */
 	for (__u32 i = 0; i + 1 < TL_CANON_SCAN; i++) {
-		char next;
+		char c;
 
 		if (i + 1 >= len)
 			break;
 		if (p[(off + i) & TL_DATA_MASK] != '/')
 			continue;
-		next = p[(off + i + 1) & TL_DATA_MASK];
-		if (next == '/' || next == '.')
+		c = p[(off + i + 1) & TL_DATA_MASK];
+		if (c == '/')
+			return 1;
+		if (c != '.')
+			continue;
+		c = p[(off + i + 2) & TL_DATA_MASK];
+		if (c == 0 || c == '/')
+			return 1;
+		if (c != '.')
+			continue;
+		c = p[(off + i + 3) & TL_DATA_MASK];
+		if (c == 0 || c == '/')
 			return 1;
 	}
 	return 0;
