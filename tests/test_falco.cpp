@@ -310,7 +310,7 @@ TEST_CASE("falco: Run shell untrusted (protected ancestor, and a Java parent)")
     CHECK(field(*java, "proc.name") == "sh");
 
     // near misses: a command line on the known list, a shell parent
-    pid_t known = run_ok(tl({"--comm", "nginx", "exec", "/bin/sh", "-c", "uname -a 2>&1"}));
+    pid_t known = run_ok(tl({"--quiet", "--comm", "nginx", "exec", "/bin/sh", "-c", "uname -a 2>&1"}));
     pid_t shell = run_ok(tl({"--comm", "nginx", "exec", trigger(), "--comm", "bash", "exec", "/bin/sh", "-c", "exit 0"}));
     check_none(a, rule_from_child_of(rule, known), "known_shell_spawn_cmdlines");
     check_none(a, rule_below(rule, shell), "the parent is a shell");
@@ -373,7 +373,7 @@ TEST_CASE("falco: Netcat Remote Code Execution in Container (the real nc)")
     const std::string rule = "Netcat Remote Code Execution in Container";
     // nc -e: port 9 on loopback refuses (or this nc lacks -e): either way nc ran
     Container c(root);
-    run_ok(c.args({"exec", "/bin/nc", "-w", "1", "-e", "/bin/true", "127.0.0.1", "9"}));
+    run_ok(c.args({"--quiet", "exec", "/bin/nc", "-w", "1", "-e", "/bin/true", "127.0.0.1", "9"}));
     auto al = a->wait_alert(rule_in(rule, c));
     REQUIRE(al);
     CHECK(field(*al, "proc.name") == "nc");
@@ -381,8 +381,8 @@ TEST_CASE("falco: Netcat Remote Code Execution in Container (the real nc)")
     CHECK(field(*al, "evt.type") == "execve");
     // near misses: nc without -e/-c in a container; nc -e on the host
     Container plain(root);
-    run_ok(plain.args({"exec", "/bin/nc", "-z", "-w", "1", "127.0.0.1", "9"}));
-    pid_t host = run_ok(tl({"exec", "/bin/nc", "-w", "1", "-e", "/bin/true", "127.0.0.1", "9"}));
+    run_ok(plain.args({"--quiet", "exec", "/bin/nc", "-z", "-w", "1", "127.0.0.1", "9"}));
+    pid_t host = run_ok(tl({"--quiet", "exec", "/bin/nc", "-w", "1", "-e", "/bin/true", "127.0.0.1", "9"}));
     check_none(a, rule_in(rule, plain), "no -e or -c");
     check_none(a, rule_from_child_of(rule, host), "on the host");
 }
@@ -753,7 +753,7 @@ TEST_CASE("falco: rules this machine cannot trigger stay silent on their near mi
     // Debugfs Launched in Privileged Container needs container.privileged,
     // which only a runtime knows: the real debugfs in a container is not enough
     Container c(root);
-    run_ok(c.args({"exec", "/usr/sbin/debugfs", "-V"}));
+    run_ok(c.args({"--quiet", "exec", "/usr/sbin/debugfs", "-V"}));
     // Contact K8S API Server From Container needs fd.sip.name to resolve to
     // the cluster's API service: a connection from a container is not enough
     Container k(root);

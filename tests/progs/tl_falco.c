@@ -12,6 +12,7 @@
  *                    mounted here reaches the host); the actions run in the
  *                    first child, pid 1 of the new pid namespace
  *   --newns          only a private mount namespace (no cgroup, no pid ns)
+ *   --quiet          stdout and stderr to /dev/null (for chatty tools)
  *   --setsid         a new session without a controlling terminal
  *   --tty TRUTH      a new session whose controlling terminal is a new pty;
  *                    "tty=<new_encode_dev of the pty>" is written to TRUTH
@@ -504,6 +505,15 @@ int main(int argc, char **argv, char **envp)
 		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 		int r = 0;
 
+		if (!strcmp(opt, "--quiet")) {
+			int null = open("/dev/null", O_WRONLY);
+
+			if (null < 0 || dup2(null, 1) != 1 || dup2(null, 2) != 2)
+				return 2;
+			close(null);
+			i--;
+			continue;
+		}
 		if (!strcmp(opt, "--setsid")) {
 			if (setsid() < 0)
 				return 2;
