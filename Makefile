@@ -158,7 +158,8 @@ $(OUT)/bench/tiny: tests/bench/tiny.c
 $(OUT)/tests/progs/%: tests/progs/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -O2 -Wall -Werror -static -o $@ $<
+	$(Q)$(CC) -O2 -Wall -Werror -static -MMD -MP -MF $@.d -o $@ $<
 
+-include $(TEST_PROGS:=.d)
 -include $(FUZZ_OBJS:.o=.d) $(patsubst %,$(OUT)/fuzz/tests/fuzz/%.d,$(FUZZ_TARGETS))
 -include $(OUT)/bench/floor.bpf.d $(BPF_OBJS:.o=.d) $(RULEGEN_OBJS:.o=.d) $(USER_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(OUT)/user/main.d

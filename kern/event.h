@@ -320,7 +320,7 @@ enum tl_counter {
 	TL_CNT_LOST,           /* records lost to a full ring buffer */
 	TL_CNT_PROC_TABLE_FULL, /* process cache insert failed: computed uncached */
 	TL_CNT_PATH_TRUNC,     /* paths that could not be resolved whole */
-	TL_CNT_COMPAT_SKIPPED, /* ia32 syscalls not decoded */
+	TL_CNT_COMPAT_SKIPPED, /* ia32 syscalls of watched kinds, not decoded (class none) */
 	TL_CNT_COUNT,
 };
 

@@ -5,7 +5,7 @@
  *   header views, process cache, fd kind / access mode / fd number
  *   nothing may match?             drop (before any path walk)
  *   fd.name: the opened file's path from its struct file; on failure the
- *            path argument (a relative one is unknown)
+ *            path argument (unknown unless already canonical and absolute)
  *   fd.name, fd.directory, fd.filename views; substrings of fd.name
  *   fd.nameraw substrings, if a rule asks (the name as the caller gave it)
  *   some term may match?           emit with fd.nameraw, exe path and argv
@@ -122,8 +122,8 @@ int BPF_PROG(open_exit, struct pt_regs *regs, long ret)
 	} else {
 		truncated = append_user_str(s, TL_STR_FD_NAME, upath);
 		s->ev.flags |= TL_EF_PATH_FROM_USER;
-		/* a relative name is resolved against the cwd in userspace: unknown here */
-		if (s->ev.data[s->ev.str[TL_STR_FD_NAME].off & TL_DATA_MASK] != '/')
+		/* canonicalized (and a relative one resolved) in userspace: maybe unknown here */
+		if (tl_raw_name_not_canonical(s))
 			truncated = 1;
 	}
 	if (truncated) {

@@ -66,7 +66,26 @@ __noinline __u32 tl_resolve_path(struct tl_scratch *s, __u64 dentry_ptr, __u64 v
 			break;
 		}
 		read_dentry_head(&h, dentry);
-		if (dentry == mnt_root || dentry == h.parent) {
+		if (dentry == h.parent && dentry != mnt_root) {
+			/*
+			 * A pseudo file's own root (memfd, and what else
+			 * alloc_file_pseudo makes): the kernel names it with
+			 * d_op->d_dname ("/memfd:x (deleted)"), Falco by its name
+			 * alone ("memfd:x"), which is what rules compare with. A
+			 * disconnected dentry without d_dname has no known path.
+			 */
+			part_len = (h.hash_len >> 32) & 255;
+			at = READ_ONCE(s->parts.cursor);
+			if (n == 0 && BPF_CORE_READ(dentry, d_op, d_dname) && part_len && part_len < cap &&
+			    at == TL_PATH_MAX) {
+				at -= part_len;
+				bpf_probe_read_kernel(&s->parts.buf[at & TL_PATH_BUF_MASK], part_len, h.name);
+				s->parts.cursor = at;
+				truncated = 0;
+			}
+			break;
+		}
+		if (dentry == mnt_root) {
 			struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 
 			if (up == mnt) { /* the global root: outside the task's root */
@@ -103,6 +122,59 @@ __noinline __u32 tl_resolve_path(struct tl_scratch *s, __u64 dentry_ptr, __u64 v
 	}
 	s->ev.data[(base + len) & TL_DATA_MASK] = 0;
 	return (len & 0xffff) | truncated;
+}
+
+#define TL_CANON_SCAN 256 /* a failed open's name longer than this is unknown here */
+
+/*
+ * (open.bpf.c) Falco names a failed open by its argument made canonical against the cwd
+ * ("/var/www/../../etc/x" -> "/etc/x", "//" -> "/", no trailing '/'), which
+ * userspace computes; the kernel sees only the raw text. So a name that
+ * canonicalizing could change is unknown here: a relative one, one with a
+ * "." or ".." component or "//" anywhere, a trailing '/', or one longer than
+ * the scan.
+ */
+__noinline int tl_raw_name_not_canonical(struct tl_scratch *s)
+{
+	__u32 off, len;
+	const char *p;
+
+	if (!s)
+		return 1;
+	off = s->ev.str[TL_STR_FD_NAME].off;
+	len = s->ev.str[TL_STR_FD_NAME].len;
+	p = s->ev.data;
+	if (len == 0 || len > TL_CANON_SCAN || p[off & TL_DATA_MASK] != '/')
+		return 1;
+	if (len > 1 && p[(off + len - 1) & TL_DATA_MASK] == '/')
+		return 1;
+	/*
+	 * "//", and "/." or "/.." followed by '/' or the end. The string is
+	 * followed by its NUL, and a byte is read past the NUL only after a '.'
+	 * that was inside the string, so no read leaves it.
+	 */
+	for (__u32 i = 0; i + 1 < TL_CANON_SCAN; i++) {
+		char c;
+
+		if (i + 1 >= len)
+			break;
+		if (p[(off + i) & TL_DATA_MASK] != '/')
+			continue;
+		c = p[(off + i + 1) & TL_DATA_MASK];
+		if (c == '/')
+			return 1;
+		if (c != '.')
+			continue;
+		c = p[(off + i + 2) & TL_DATA_MASK];
+		if (c == 0 || c == '/')
+			return 1;
+		if (c != '.')
+			continue;
+		c = p[(off + i + 3) & TL_DATA_MASK];
+		if (c == 0 || c == '/')
+			return 1;
+	}
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -30,4 +30,10 @@
  */
 extern __u32 tl_resolve_path(struct tl_scratch *s, __u64 dentry, __u64 vfsmnt, __u32 base, __u32 cap);
 
+/*
+ * Non-zero when a failed open's name (the raw argument in TL_STR_FD_NAME) is
+ * not certainly what Falco's canonical form of it would be; see path.bpf.c.
+ */
+extern int tl_raw_name_not_canonical(struct tl_scratch *s);
+
 #endif

@@ -94,7 +94,8 @@ enum tl_cached_view {
 #define TL_STR_ENTRIES 65536  /* string trie: two generations' entries */
 #define TL_NUM_ENTRIES 16384  /* number trie: two generations' entries */
 #define TL_PROC_TABLE_ENTRIES 65536
-#define TL_MAX_SYSCALLS 512 /* syscall_classes entries */
+#define TL_MAX_SYSCALLS 1024 /* syscall_classes entries: x86_64 numbers, then ia32 ones */
+#define TL_COMPAT_BASE 512   /* syscall_classes[TL_COMPAT_BASE + ia32 nr]: see below */
 #define TL_ARGS_CACHE_ENTRIES 16384
 #define TL_SET_ALL 0       /* set id 0 is every term: "no constraint" */
 #define TL_SET_UNKNOWN 0xffffffffu /* in the process cache: "the view's unknown pair" */
@@ -174,6 +175,12 @@ enum tl_fd_from {
  * syscall_classes[nr]: which class program handles syscall nr, as which
  * evt.type, and — for the generic class — which arguments are strings to
  * copy and where its fd comes from.
+ *
+ * syscall_classes[TL_COMPAT_BASE + nr] describes ia32 syscall nr (a 32-bit
+ * process, or int 0x80): class_id is set when its x86_64 counterpart is
+ * interesting. Those are never decoded, only counted (TL_CNT_COMPAT_SKIPPED),
+ * so that a watched kind of syscall made through ia32 is reported, not missed
+ * in silence.
  */
 struct tl_syscall {
 	__u8 class_id; /* enum tl_class; 0: not interesting */

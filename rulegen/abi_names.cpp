@@ -117,4 +117,33 @@ const std::vector<SyscallInfo>& syscalls_x86_64()
     return table;
 }
 
+const std::vector<SyscallInfo>& syscalls_ia32()
+{
+    // arch/x86/entry/syscalls/syscall_32.tbl; only what syscall_classes needs to count them
+    auto x = [](int nr, uint8_t evt_type, uint8_t class_id) { return SyscallInfo{nr, evt_type, class_id, 0, 0}; };
+    constexpr uint8_t E = TL_CLASS_EXEC, O = TL_CLASS_OPEN, N = TL_CLASS_NET, I = TL_CLASS_SETID, S = TL_CLASS_SYSCALL;
+    static const std::vector<SyscallInfo> table = {
+        x(11, TL_EVT_EXECVE, E),        x(358, TL_EVT_EXECVEAT, E),     x(5, TL_EVT_OPEN, O),
+        x(295, TL_EVT_OPENAT, O),       x(437, TL_EVT_OPENAT2, O),      x(8, TL_EVT_CREAT, O),
+        x(102, TL_EVT_UNKNOWN, N),      x(359, TL_EVT_SOCKET, N),       x(361, TL_EVT_BIND, N),
+        x(362, TL_EVT_CONNECT, N),      x(363, TL_EVT_LISTEN, N),       x(364, TL_EVT_ACCEPT4, N),
+        x(369, TL_EVT_SENDTO, N),       x(370, TL_EVT_SENDMSG, N),      x(23, TL_EVT_SETUID, I),
+        x(213, TL_EVT_SETUID, I),       x(46, TL_EVT_SETGID, I),        x(214, TL_EVT_SETGID, I),
+        x(70, TL_EVT_SETREUID, I),      x(203, TL_EVT_SETREUID, I),     x(71, TL_EVT_SETREGID, I),
+        x(204, TL_EVT_SETREGID, I),     x(164, TL_EVT_SETRESUID, I),    x(208, TL_EVT_SETRESUID, I),
+        x(170, TL_EVT_SETRESGID, I),    x(210, TL_EVT_SETRESGID, I),    x(26, TL_EVT_PTRACE, S),
+        x(83, TL_EVT_SYMLINK, S),       x(304, TL_EVT_SYMLINKAT, S),    x(9, TL_EVT_LINK, S),
+        x(303, TL_EVT_LINKAT, S),       x(10, TL_EVT_UNLINK, S),        x(301, TL_EVT_UNLINKAT, S),
+        x(38, TL_EVT_RENAME, S),        x(302, TL_EVT_RENAMEAT, S),     x(353, TL_EVT_RENAMEAT2, S),
+        x(39, TL_EVT_MKDIR, S),         x(296, TL_EVT_MKDIRAT, S),      x(40, TL_EVT_RMDIR, S),
+        x(15, TL_EVT_CHMOD, S),         x(94, TL_EVT_FCHMOD, S),        x(306, TL_EVT_FCHMODAT, S),
+        x(41, TL_EVT_DUP, S),           x(63, TL_EVT_DUP2, S),          x(330, TL_EVT_DUP3, S),
+        x(128, TL_EVT_INIT_MODULE, S),  x(350, TL_EVT_FINIT_MODULE, S), x(357, TL_EVT_BPF, S),
+        x(310, TL_EVT_UNSHARE, S),      x(346, TL_EVT_SETNS, S),        x(21, TL_EVT_MOUNT, S),
+        x(52, TL_EVT_UMOUNT2, S),       x(356, TL_EVT_MEMFD_CREATE, S), x(374, TL_EVT_USERFAULTFD, S),
+        x(172, TL_EVT_PRCTL, S),
+    };
+    return table;
+}
+
 }  // namespace tripline

@@ -31,6 +31,9 @@ struct SyscallInfo {
     uint8_t fd_from;  // enum tl_fd_from (generic class)
 };
 const std::vector<SyscallInfo>& syscalls_x86_64();
+// the same syscalls by their ia32 numbers (nr is the ia32 one); socketcall,
+// which multiplexes the socket calls, has evt_type TL_EVT_UNKNOWN
+const std::vector<SyscallInfo>& syscalls_ia32();
 
 // every errno with a name, ascending
 const std::vector<int>& named_errnos();

@@ -207,9 +207,14 @@ FdView fd_of(const Event& e)
         v.num = r.payload.open.fd;
         v.kind = r.payload.open.fd_kind;
         v.path = e.str[TL_STR_FD_NAME];
-        // Falco resolves a failed open's relative name against the cwd
-        if ((r.flags & TL_EF_PATH_FROM_USER) && !v.path.empty() && v.path[0] != '/' && !e.str[TL_STR_CWD].empty())
-            v.path = normalize(e.str[TL_STR_CWD] + "/" + v.path);
+        // Falco names a failed open by its argument made canonical, a
+        // relative one resolved against the cwd ("/tmp/../etc/x" is /etc/x)
+        if ((r.flags & TL_EF_PATH_FROM_USER) && !v.path.empty()) {
+            if (v.path[0] == '/')
+                v.path = normalize(v.path);
+            else if (!e.str[TL_STR_CWD].empty())
+                v.path = normalize(e.str[TL_STR_CWD] + "/" + v.path);
+        }
         break;
     case TL_CLASS_NET:
         v.present = true;
@@ -529,6 +534,8 @@ std::optional<Value> field_value(const Event& e, const FieldRef& ref, const Cont
     case F::FdNameraw:  // the name as the caller gave it, when the record has it
         if (open && !e.str[TL_STR_ARG0].empty())
             return str(e.str[TL_STR_ARG0]);
+        if (open && (r.flags & TL_EF_PATH_FROM_USER))  // a failed open: fd.name is its argument made canonical
+            return str(e.str[TL_STR_FD_NAME]);
         return fd_name(e, fd);
     case F::FdDirectory:
     case F::FdFilename: {

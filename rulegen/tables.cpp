@@ -561,6 +561,19 @@ private:
             if (interesting)
                 e.class_id = s.class_id;
         }
+        // ia32: marked (never dispatched) when the same kind is watched on x86_64
+        int max_ia32 = 0;
+        for (const auto& s : syscalls_ia32())
+            max_ia32 = std::max(max_ia32, s.nr);
+        std::vector<tl_syscall> x86 = out_.syscalls;
+        out_.syscalls.resize(TL_COMPAT_BASE + static_cast<size_t>(max_ia32) + 1, tl_syscall{});
+        for (const auto& s : syscalls_ia32()) {
+            tl_syscall& e = out_.syscalls[TL_COMPAT_BASE + static_cast<size_t>(s.nr)];
+            e.evt_type = s.evt_type;
+            for (const tl_syscall& w : x86)
+                if (w.class_id == s.class_id && (s.evt_type == TL_EVT_UNKNOWN || w.evt_type == s.evt_type))
+                    e.class_id = s.class_id;
+        }
     }
 
     size_t small_index(uint32_t evt_type) const

@@ -61,7 +61,7 @@ struct KernelTables {
     std::vector<SmallEntry> small;
     std::vector<StrEntry> str;
     std::vector<NumEntry> num;
-    std::vector<tl_syscall> syscalls;  // indexed by x86_64 syscall number
+    std::vector<tl_syscall> syscalls;  // by x86_64 syscall number, then TL_COMPAT_BASE + ia32 number
     std::vector<uint32_t> bit_of_term; // term index -> bit
     std::array<tl_needles, TL_HAS_VIEWS> needles{};  // of the substring views
 };

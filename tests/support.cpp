@@ -115,6 +115,7 @@ std::unique_ptr<LiveAgent> LiveAgent::start(Ruleset rules, AgentOptions opts)
     live->agent_->on_record = [p = live.get()](const Event& e) {
         std::lock_guard<std::mutex> lock(p->mutex_);
         p->records_by_tgid_[e.rec.tgid]++;
+        p->records_by_tgid_class_[{e.rec.tgid, e.rec.class_id}]++;
         p->records_by_ppid_[e.rec.ppid]++;
         p->records_++;
     };
@@ -125,6 +126,10 @@ std::unique_ptr<LiveAgent> LiveAgent::start(Ruleset rules, AgentOptions opts)
         s.json = format_json(al, "test-host");
         s.tgid = e.rec.tgid;
         s.gen = e.rec.gen;
+        s.ppid = e.rec.ppid;
+        s.container_id = e.rec.container_id;
+        for (uint32_t i = 0; i < e.rec.proc.n_anc && i < TL_MAX_ANCESTORS; i++)
+            s.ancestors.push_back(e.rec.proc.anc[i].pid);
         for (const auto& [name, v] : al.fields)
             s.fields[name] = render_value(v);
         std::lock_guard<std::mutex> lock(p->mutex_);
@@ -190,6 +195,13 @@ size_t LiveAgent::records_from(uint32_t tgid)
     return it == records_by_tgid_.end() ? 0 : it->second;
 }
 
+size_t LiveAgent::records_from(uint32_t tgid, uint8_t class_id)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = records_by_tgid_class_.find({tgid, class_id});
+    return it == records_by_tgid_class_.end() ? 0 : it->second;
+}
+
 size_t LiveAgent::records_with_parent(uint32_t ppid)
 {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -214,6 +226,18 @@ std::string read_file(const std::string& path)
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+std::string cgroup2_root()
+{
+    std::ifstream mounts("/proc/mounts");
+    std::string dev, dir, type;
+    while (mounts >> dev >> dir >> type) {
+        if (type == "cgroup2")
+            return dir;
+        mounts.ignore(4096, '\n');
+    }
+    return "";
 }
 
 pid_t spawn(const std::vector<std::string>& argv, const std::string& out_path, const std::string& err_path)

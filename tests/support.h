@@ -64,6 +64,9 @@ struct SeenAlert {
     std::string json;
     uint32_t tgid = 0;
     uint32_t gen = 0;  // the ruleset generation stamped in the record
+    uint32_t ppid = 0;          // the parent's tgid, as the kernel saw it
+    std::string container_id;   // "host", or the 12-character id
+    std::vector<uint32_t> ancestors;  // tgids, parent first (as many as the record has)
     std::map<std::string, std::string> fields;  // output fields, rendered
 };
 
@@ -78,6 +81,7 @@ public:
                                         std::chrono::milliseconds timeout = std::chrono::seconds(5));
     std::vector<SeenAlert> alerts();
     size_t records_from(uint32_t tgid);
+    size_t records_from(uint32_t tgid, uint8_t class_id);  // of one event class (enum tl_class)
     size_t records_with_parent(uint32_t ppid);
     // lets the consumer catch up with everything the kernel sent so far
     void settle(std::chrono::milliseconds quiet = std::chrono::milliseconds(300));
@@ -94,6 +98,7 @@ private:
     std::mutex mutex_;
     std::vector<SeenAlert> alerts_;
     std::map<uint32_t, size_t> records_by_tgid_;
+    std::map<std::pair<uint32_t, uint8_t>, size_t> records_by_tgid_class_;
     std::map<uint32_t, size_t> records_by_ppid_;
     std::atomic<uint64_t> records_{0};
 };
@@ -108,6 +113,9 @@ Captured capture(const std::vector<std::string>& argv);
 pid_t spawn(const std::vector<std::string>& argv, const std::string& out_path, const std::string& err_path);
 int wait_exit(pid_t pid, std::chrono::milliseconds timeout = std::chrono::seconds(20));
 std::string read_file(const std::string& path);
+// where the cgroup v2 hierarchy is mounted ("" when it is not): tests make
+// container cgroups there
+std::string cgroup2_root();
 
 // `tripline run ARGS...` in the background, stdout and stderr in dir/out and
 // dir/err; returns its pid once it says it is watching (fails the test if it

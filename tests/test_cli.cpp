@@ -201,4 +201,40 @@ TEST_CASE("run: alerts as JSON to a file; Ctrl-C stops it and releases every BPF
     std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("run -r falco_rules.yaml: all 25 rules load and attach, and a Falco rule alerts")
+{
+    if (auto why = tltest::kernel_unavailable())
+        TL_SKIP("a real run needs root and BPF: " + *why);
+    auto falco = tltest::falco_rules();
+    if (!falco)
+        TL_SKIP("Falco's ruleset not found: set TL_FALCO_RULES to falco_rules.yaml");
+    std::string dir = "/tmp/tripline-cli-falco-" + std::to_string(getpid());
+    std::filesystem::create_directories(dir);
+    std::string alerts = dir + "/alerts.json";
+    pid_t agent = tltest::spawn({bin(), "run", "-r", *falco, "--json", "-o", alerts}, dir + "/out", dir + "/err");
+    for (int i = 0; i < 200 && tltest::read_file(dir + "/err").find("watching") == std::string::npos; i++)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    REQUIRE(tltest::read_file(dir + "/err").find("watching with 25 rules") != std::string::npos);
+    pid_t tracee = 0;
+    tltest::run_program({tltest::build_dir() + "/tests/progs/tl_falco", "--comm", "tl-cli-traceme", "ptrace-traceme"},
+                        &tracee);
+    std::string line;
+    for (int i = 0; i < 100 && line.empty(); i++) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        std::istringstream in(tltest::read_file(alerts));
+        for (std::string l; std::getline(in, l);)
+            if (l.find("tl-cli-traceme") != std::string::npos)
+                line = l;
+    }
+    kill(agent, SIGINT);
+    CHECK(tltest::wait_exit(agent) == 0);
+    REQUIRE_FALSE(line.empty());
+    auto j = nlohmann::json::parse(line);
+    CHECK(j["rule"] == "PTRACE anti-debug attempt");
+    CHECK(j["priority"] == "Notice");
+    CHECK(j["output_fields"]["proc.name"] == "tl-cli-traceme");
+    CHECK(j["output_fields"]["evt.type"] == "ptrace");
+    std::filesystem::remove_all(dir);
+}
+
 }

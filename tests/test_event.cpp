@@ -107,6 +107,36 @@ TEST_CASE("reference evaluator: Falco's semantics for missing values")
     CHECK(eval_condition(rs.rules[1].condition, rs.preds, e, ctx));
 }
 
+TEST_CASE("a failed open is named as Falco names it: its argument made canonical; fd.nameraw stays raw")
+{
+    Event e = tltest::make_event(TL_CLASS_OPEN, TL_EVT_OPENAT);
+    Context ctx;
+    e.rec.res = -2;  // ENOENT
+    e.rec.payload.open.fd = -1;
+    e.rec.flags |= TL_EF_PATH_FROM_USER | TL_EF_PATH_TRUNC;  // as the kernel sends it: not canonical
+    e.rec.flags |= TL_EF_PROC_INFO;
+    e.str[TL_STR_CWD] = "/srv/www";
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"/var/www/../../etc/./shadow", "/etc/shadow"}, {"//etc//passwd/", "/etc/passwd"},
+        {"../../etc/x", "/etc/x"}, {"./a/../b", "/srv/www/b"}, {"/etc/hosts", "/etc/hosts"}};
+    for (const auto& [raw, name] : cases) {
+        INFO(raw);
+        e.str[TL_STR_FD_NAME] = raw;
+        CHECK(render_value(field_value(e, FieldId::FdName, ctx)) == name);
+        CHECK(render_value(field_value(e, FieldId::FdNameraw, ctx)) == raw);
+    }
+    // the reference evaluator decides on the canonical name (the kernel left it unknown)
+    Ruleset rs = tltest::must_compile(R"(
+- rule: etc
+  condition: fd.name startswith /etc/ and fd.nameraw startswith /var/
+  output: o
+  desc: d
+  priority: INFO
+)");
+    e.str[TL_STR_FD_NAME] = "/var/www/../../etc/./shadow";
+    CHECK(eval_condition(rs.rules[0].condition, rs.preds, e, ctx));
+}
+
 TEST_CASE("reference evaluator: operators")
 {
     Event e = tltest::make_event(TL_CLASS_OPEN, TL_EVT_OPENAT);

@@ -4,7 +4,17 @@
 // events must carry the same values. Ancestry is checked against /proc walked
 // up from this test process, which is the program's parent.
 #include <fcntl.h>
+#include <pwd.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <ctime>
 
 #include <filesystem>
 #include <fstream>
@@ -94,8 +104,19 @@ const char* kFields[] = {
     "fd.directory", "fd.filename", "fd.typechar", "fd.type", "fd.l4proto", "fd.sockfamily", "fd.sip", "fd.cip",
     "fd.rip", "fd.lip", "fd.sport", "fd.cport", "fd.rport", "fd.lport", "fd.is_server",
     "proc.aname[1]", "proc.aname[2]", "proc.aname[3]", "proc.aname[4]", "proc.aname[5]", "proc.aname[6]",
-    "proc.aname[7]", "proc.aname[8]", "proc.apid[2]", "proc.apid[3]", "proc.apid[8]", "proc.aexepath[2]",
-    "proc.aexepath[3]", "proc.aexepath[8]", "proc.aexe[2]", "proc.acmdline[2]"};
+    "proc.aname[7]", "proc.aname[8]", "proc.apid[1]", "proc.apid[2]", "proc.apid[3]", "proc.apid[4]",
+    "proc.apid[5]", "proc.apid[6]", "proc.apid[7]", "proc.apid[8]", "proc.aexepath[1]", "proc.aexepath[2]",
+    "proc.aexepath[3]", "proc.aexepath[4]", "proc.aexepath[5]", "proc.aexepath[6]", "proc.aexepath[7]",
+    "proc.aexepath[8]", "proc.aexe[1]", "proc.aexe[2]", "proc.aexe[3]", "proc.aexe[4]", "proc.aexe[5]",
+    "proc.aexe[6]", "proc.aexe[7]", "proc.aexe[8]", "proc.acmdline[2]", "evt.rawres", "evt.time",
+    "evt.rawtime", "proc.is_exe_writable", "user.loginname", "fd.nameraw", "container.image.repository",
+    "container.image.tag", "container.privileged", "k8s.ns.name", "k8s.pod.name"};
+
+// the name of an ancestor above the parent (this test's own parent), from /proc
+std::string grandparent_comm()
+{
+    return slurp("/proc/" + std::to_string(parent_of(getpid())) + "/comm");
+}
 
 std::string rules_for(const std::string& marker)
 {
@@ -108,7 +129,16 @@ std::string rules_for(const std::string& marker)
     };
     return rule("fields open", "evt.type in (open, openat) and fd.name = \"" + marker + "\"") +
            rule("fields connect", "evt.type = connect and proc.name = tl_fields") +
-           rule("fields accept", "evt.type in (accept, accept4) and proc.name = tl_fields");
+           rule("fields accept", "evt.type in (accept, accept4) and proc.name = tl_fields") +
+           // the network fields and any-ancestor proc.aname only in conditions: one
+           // rule that must hold, one that must not
+           rule("fields net", "evt.type = connect and proc.name = tl_fields and fd.net = \"127.0.0.0/8\" and "
+                              "fd.snet = \"127.0.0.0/8\" and fd.cnet = \"127.0.0.0/8\"") +
+           rule("fields not net", "evt.type = connect and proc.name = tl_fields and fd.snet = \"10.0.0.0/8\"") +
+           rule("fields aname", "evt.type in (open, openat) and fd.name = \"" + marker + "\" and proc.aname = \"" +
+                                    grandparent_comm() + "\"") +
+           rule("fields not aname", "evt.type in (open, openat) and fd.name = \"" + marker +
+                                        "\" and proc.aname = tl-no-such-ancestor");
 }
 
 }  // namespace
@@ -126,6 +156,12 @@ TEST_CASE("every field against /proc and the program's own syscalls")
 
     pid_t pid = 0;
     const std::string prog = tltest::build_dir() + "/tests/progs/tl_fields";
+    auto wall_ns = [] {
+        return static_cast<long long>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
+    };
+    const long long before_ns = wall_ns();
     REQUIRE(tltest::run_child(
                 [&]() {
                     if (chdir((dir + "/work").c_str()))
@@ -138,6 +174,7 @@ TEST_CASE("every field against /proc and the program's own syscalls")
                     return 91;
                 },
                 &pid) == 0);
+    const long long after_ns = wall_ns();
     auto truth = read_truth(truth_path);
     REQUIRE(truth.count("client_port"));
     auto for_pid = [&](const std::string& rule) {
@@ -147,6 +184,11 @@ TEST_CASE("every field against /proc and the program's own syscalls")
     REQUIRE(opened);
     REQUIRE(connected);
     REQUIRE(accepted);
+    CHECK(for_pid("fields net"));
+    CHECK(for_pid("fields aname"));
+    agent->settle();
+    for (const auto& s : agent->alerts())
+        CHECK_FALSE((s.tgid == static_cast<uint32_t>(pid) && (s.rule == "fields not net" || s.rule == "fields not aname")));
     auto& f = opened->fields;
 
     {
@@ -170,6 +212,7 @@ TEST_CASE("every field against /proc and the program's own syscalls")
         CHECK(f["proc.is_exe_upper_layer"] == "false");
         CHECK(f["proc.is_exe_from_memfd"] == "false");
         CHECK(f["proc.env[HOME]"] == "/tl-home");
+        CHECK(f["proc.is_exe_writable"] == (truth["exe_writable"] == "1" ? "true" : "false"));
     }
     {
         INFO("user, group, capabilities, host");
@@ -179,9 +222,21 @@ TEST_CASE("every field against /proc and the program's own syscalls")
         CHECK(f["group.name"] == "root");
         const long long loginuid = std::stoll(truth["loginuid"]);
         CHECK(f["user.loginuid"] == (loginuid == 4294967295LL ? "-1" : truth["loginuid"]));
+        if (loginuid == 4294967295LL) {
+            CHECK(f["user.loginname"] == "<NA>");
+        } else {
+            struct passwd* pw = getpwuid(static_cast<uid_t>(loginuid));
+            CHECK(f["user.loginname"] == (pw ? pw->pw_name : "<NA>"));
+        }
         CHECK(f["thread.cap_effective"] == tripline::caps_string(std::stoull(truth["cap_effective"])));
         CHECK(f["thread.cap_permitted"] == tripline::caps_string(std::stoull(truth["cap_permitted"])));
         CHECK(f["container.id"] == "host");
+        // on the host: no image, no privilege flag, no Kubernetes
+        CHECK(f["container.image.repository"] == "");
+        CHECK(f["container.image.tag"] == "");
+        CHECK(f["container.privileged"] == "<NA>");
+        CHECK(f["k8s.ns.name"] == "<NA>");
+        CHECK(f["k8s.pod.name"] == "<NA>");
         char host[256] = {};
         gethostname(host, sizeof(host) - 1);
         CHECK(f["evt.hostname"] == host);
@@ -202,26 +257,36 @@ TEST_CASE("every field against /proc and the program's own syscalls")
             const std::string n = "[" + std::to_string(i) + "]";
             INFO("ancestor " << i);
             if (i > chain.size()) {
-                CHECK(f["proc.aname" + n] == "<NA>");
+                for (const char* a : {"proc.aname", "proc.apid", "proc.aexepath", "proc.aexe"})
+                    CHECK(f[a + n] == "<NA>");
                 continue;
             }
             const std::string proc = "/proc/" + std::to_string(chain[i - 1]);
             CHECK(f["proc.aname" + n] == slurp(proc + "/comm"));
-            if (i == 2 || i == 3 || i == 8) {
-                CHECK(f["proc.apid" + n] == std::to_string(chain[i - 1]));
-                CHECK(f["proc.aexepath" + n] == exe_of(chain[i - 1]));
-            }
-            if (i == 2) {
-                std::string a0 = slurp(proc + "/cmdline");
-                CHECK(f["proc.aexe[2]"] == a0.substr(0, a0.find('\0')));
+            CHECK(f["proc.apid" + n] == std::to_string(chain[i - 1]));
+            CHECK(f["proc.aexepath" + n] == exe_of(chain[i - 1]));
+            std::string a0 = slurp(proc + "/cmdline");
+            CHECK(f["proc.aexe" + n] == a0.substr(0, a0.find('\0')));
+            if (i == 2)
                 CHECK(f["proc.acmdline[2]"] == falco_cmdline(chain[1]));
-            }
         }
     }
     {
         INFO("the opened file");
         CHECK(f["evt.type"] == "openat");
         CHECK(f["evt.res"] == "SUCCESS");
+        CHECK(f["evt.rawres"] == truth["fd"]);  // openat returns the fd
+        CHECK(f["fd.nameraw"] == marker);
+        // the event happened while the program ran; evt.time is its local time of day
+        const long long raw = std::stoll(f["evt.rawtime"]);
+        CHECK(raw >= before_ns);
+        CHECK(raw <= after_ns);
+        time_t secs = static_cast<time_t>(raw / 1000000000LL);
+        struct tm tm {};
+        localtime_r(&secs, &tm);
+        char hms[64];
+        snprintf(hms, sizeof(hms), "%02d:%02d:%02d.%09lld", tm.tm_hour, tm.tm_min, tm.tm_sec, raw % 1000000000LL);
+        CHECK(f["evt.time"] == hms);
         CHECK(f["fd.num"] == truth["fd"]);
         CHECK(f["fd.name"] == marker);
         CHECK(f["fd.directory"] == dir + "/work");
@@ -266,16 +331,7 @@ TEST_CASE("container.id from each runtime's cgroup path")
 {
     if (auto why = tltest::kernel_unavailable())
         TL_SKIP("kernel tests need root and BPF: " + *why);
-    std::string root;
-    {
-        std::ifstream mounts("/proc/mounts");
-        std::string dev, dir, type;
-        while (mounts >> dev >> dir >> type) {
-            if (type == "cgroup2")
-                root = dir;
-            mounts.ignore(4096, '\n');
-        }
-    }
+    const std::string root = tltest::cgroup2_root();
     if (root.empty())
         TL_SKIP("no cgroup v2 hierarchy is mounted, so no container cgroup can be made");
     const std::string marker = "/tmp/tripline-cgroup-marker-" + std::to_string(getpid());
@@ -318,6 +374,108 @@ TEST_CASE("container.id from each runtime's cgroup path")
             rmdir(p.c_str());
     }
     std::filesystem::remove(marker);
+}
+
+TEST_CASE("evt.arg.* against the arguments the program passed")
+{
+    if (auto why = tltest::kernel_unavailable())
+        TL_SKIP("kernel tests need root and BPF: " + *why);
+    const std::string dir = "/tmp/tripline-args-" + std::to_string(getpid());
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const std::string file = dir + "/created";
+    // one rule per event type, printing the arguments the issue names
+    const std::vector<std::pair<std::string, std::string>> watched = {
+        {"openat", "%evt.arg.fd %evt.arg.name %evt.arg.flags %evt.arg.mode"},
+        {"chmod", "%evt.arg.filename %evt.arg.mode"},
+        {"ptrace", "%evt.arg.request"},
+        {"setuid", "%evt.arg.uid"},
+        {"bpf", "%evt.arg.cmd"},
+        {"unshare", "%evt.arg.flags"},
+        {"socket", "%evt.arg.domain"},
+    };
+    std::string yaml;
+    for (const auto& [type, out] : watched)
+        yaml += "- rule: args " + type + "\n  desc: d\n  condition: evt.type = " + type +
+                " and proc.name = tl-args\n  output: \'" + out + "\'\n  priority: INFO\n";
+    auto agent = LiveAgent::start(tltest::must_compile(yaml));
+    pid_t pid = 0;
+    // the child returns the fd openat gave it; every other call's outcome is irrelevant
+    const int fd = tltest::run_child(
+        [&]() {
+            prctl(PR_SET_NAME, "tl-args");
+            int f = openat(AT_FDCWD, file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+            chmod(file.c_str(), 0750);
+            ptrace(PTRACE_PEEKDATA, getppid(), 0, 0);  // no tracee: ESRCH
+            if (setuid(0))
+                return 200;
+            syscall(SYS_bpf, 5, nullptr, 0);  // BPF_PROG_LOAD without attributes: EINVAL
+            unshare(CLONE_NEWUTS);
+            int sk = socket(AF_INET6, SOCK_DGRAM, 0);
+            if (sk >= 0)
+                close(sk);
+            return f;
+        },
+        &pid);
+    REQUIRE(fd >= 3);
+    REQUIRE(fd < 200);
+    auto of = [&](const std::string& type) {
+        auto a = agent->wait_alert(
+            [&](const SeenAlert& s) { return s.rule == "args " + type && s.tgid == static_cast<uint32_t>(pid); });
+        REQUIRE(a);
+        return a->fields;
+    };
+    auto open = of("openat");
+    CHECK(open["evt.arg.fd"] == std::to_string(fd));
+    CHECK(open["evt.arg.name"] == file);
+    // Falco's flag names in its table's order; O_F_CREATED: the file was new
+    CHECK(open["evt.arg.flags"] == "O_TRUNC|O_CREAT|O_WRONLY|O_CLOEXEC|O_F_CREATED");
+    CHECK(open["evt.arg.mode"] == "0640");
+    auto ch = of("chmod");
+    CHECK(ch["evt.arg.filename"] == file);
+    CHECK(ch["evt.arg.mode"] == "S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR");  // 0750
+    CHECK(of("ptrace")["evt.arg.request"] == "PTRACE_PEEKDATA");
+    CHECK(of("setuid")["evt.arg.uid"] == "root");
+    CHECK(of("bpf")["evt.arg.cmd"] == "5");
+    CHECK(of("unshare")["evt.arg.flags"] == "CLONE_NEWUTS");
+    CHECK(of("socket")["evt.arg.domain"] == "AF_INET6");
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("proc.vpid, proc.sid, proc.vpgid as a process in its own pid namespace sees them")
+{
+    if (auto why = tltest::kernel_unavailable())
+        TL_SKIP("kernel tests need root and BPF: " + *why);
+    const std::string root = tltest::cgroup2_root();
+    if (root.empty())
+        TL_SKIP("no cgroup v2 hierarchy is mounted, so no container cgroup can be made");
+    const std::string marker = "/tmp/tripline-pidns-marker-" + std::to_string(getpid());
+    std::ofstream(marker) << "x";
+    auto agent = LiveAgent::start(tltest::must_compile(
+        "- rule: marker\n  desc: d\n  condition: evt.type in (open, openat) and fd.name = \"" + marker +
+        "\"\n  output: \'%proc.pid %proc.vpid %proc.sid %proc.vpgid %proc.is_vpgid_leader %container.id\'\n"
+        "  priority: INFO\n"));
+    const std::string id = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+    const std::string dir = root + "/tripline-test/docker-" + id + ".scope";
+    std::filesystem::create_directories(dir);
+    // tl_falco: into the cgroup, new pid/mount/uts namespaces; the reader is
+    // pid 1 there, and leads a new session (so its own process group too)
+    pid_t outer = 0;
+    CHECK(tltest::run_program({tltest::build_dir() + "/tests/progs/tl_falco", "--cgroup", dir + "/cgroup.procs",
+                               "--setsid", "open-read", marker},
+                              &outer) == 0);
+    auto a = agent->wait_alert([&](const SeenAlert& s) { return s.ppid == static_cast<uint32_t>(outer); });
+    rmdir(dir.c_str());
+    rmdir((root + "/tripline-test").c_str());
+    std::filesystem::remove(marker);
+    REQUIRE(a);
+    CHECK(a->fields["proc.vpid"] == "1");
+    CHECK(a->fields["proc.sid"] == "1");
+    CHECK(a->fields["proc.vpgid"] == "1");
+    CHECK(a->fields["proc.is_vpgid_leader"] == "true");
+    CHECK(a->fields["proc.pid"] == std::to_string(a->tgid));  // the host's number
+    CHECK(a->fields["proc.pid"] != "1");
+    CHECK(a->fields["container.id"] == id.substr(0, 12));
 }
 
 }

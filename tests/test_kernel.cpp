@@ -41,18 +41,6 @@ std::function<bool(const SeenAlert&)> alert_for(const std::string& rule, pid_t p
 
 std::string prog(const std::string& name) { return tltest::build_dir() + "/tests/progs/" + name; }
 
-// a cgroup v2 directory to put "container" processes in
-std::string cgroup2_root()
-{
-    std::ifstream mounts("/proc/mounts");
-    std::string dev, dir, type;
-    while (mounts >> dev >> dir >> type) {
-        if (type == "cgroup2")
-            return dir;
-        mounts.ignore(4096, '\n');
-    }
-    return "";
-}
 
 }  // namespace
 
@@ -76,7 +64,7 @@ TEST_CASE("shell spawned by an unexpected parent")
 TEST_CASE("shell spawned in a container: namespaces and a runtime's cgroup")
 {
     NEED_KERNEL();
-    std::string root = cgroup2_root();
+    std::string root = tltest::cgroup2_root();
     if (root.empty())
         TL_SKIP("no cgroup v2 hierarchy is mounted, so no container cgroup can be made");
     LiveAgent* a = default_agent();
@@ -319,6 +307,23 @@ TEST_CASE("ship-all mode forwards everything and userspace still alerts exactly"
     for (const auto& s : a->alerts())
         alerts += s.tgid == static_cast<uint32_t>(pid);
     CHECK(alerts == 1);
+}
+
+TEST_CASE("ia32 syscalls of watched kinds are reported, not missed in silence")
+{
+    NEED_KERNEL();
+    LiveAgent* a = default_agent();
+    Counters before = a->agent().kernel().counters();
+    pid_t pid = 0;
+    const int st = tltest::run_program({prog("tl_ia32")}, &pid);
+    if (st == 3)
+        TL_SKIP("this kernel has no ia32 emulation: int 0x80 does not reach the compat syscalls");
+    REQUIRE(st == 0);
+    a->settle();
+    Counters after = a->agent().kernel().counters();
+    // open and setuid are watched by the default rules; getpid is not
+    CHECK(after[TL_CLASS_NONE][TL_CNT_COMPAT_SKIPPED] - before[TL_CLASS_NONE][TL_CNT_COMPAT_SKIPPED] >= 2);
+    CHECK(a->agent().summary().find("ia32: ") != std::string::npos);
 }
 
 TEST_CASE("verifier budget: every program far below the kernel's limits")

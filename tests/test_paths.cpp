@@ -229,4 +229,41 @@ TEST_CASE("paths too deep or too long for the kernel: incomplete, never decided 
     CHECK(fx->agent->records_from(static_cast<uint32_t>(pid)) == 2);
 }
 
+TEST_CASE("a failed open: decided in the kernel when its name is canonical, else named canonically in userspace")
+{
+    if (auto why = tltest::kernel_unavailable())
+        TL_SKIP("kernel tests need root and BPF: " + *why);
+    auto agent = LiveAgent::start(tltest::must_compile(
+        "- rule: failed below etc\n  desc: d\n  condition: evt.type in (open, openat) and proc.name = tl-canon and "
+        "evt.res = ENOENT and fd.name startswith /etc/\n  output: \'%fd.name %fd.nameraw\'\n  priority: INFO\n"));
+    const std::string tag = std::to_string(getpid());
+    const std::string dotfile = "/tmp/.tl-canon-missing-" + tag;        // canonical: "/." then a name
+    const std::string escaped = "/tmp/../etc/tl-canon-missing-" + tag;  // a ".." component
+    const std::string dotdir = "/tmp/./tl-canon-missing-" + tag;        // a "." component, not below /etc
+    // each in a child named tl-canon whose open must fail
+    auto fail_open = [](const std::string& path) {
+        pid_t pid = 0;
+        const int st = tltest::run_child(
+            [&path]() {
+                prctl(PR_SET_NAME, "tl-canon");
+                return open(path.c_str(), O_RDONLY) < 0 ? 0 : 1;
+            },
+            &pid);
+        CHECK(st == 0);
+        return pid;
+    };
+    const pid_t p_dot = fail_open(dotfile), p_esc = fail_open(escaped), p_dir = fail_open(dotdir);
+    auto al = agent->wait_alert([&](const SeenAlert& a) { return a.tgid == static_cast<uint32_t>(p_esc); });
+    REQUIRE(al);
+    CHECK(al->fields["fd.name"] == "/etc/tl-canon-missing-" + tag);
+    CHECK(al->fields["fd.nameraw"] == escaped);
+    agent->settle();
+    // canonical and not below /etc: dropped in the kernel, not even sent
+    CHECK(agent->records_from(static_cast<uint32_t>(p_dot)) == 0);
+    // not canonical: sent (the kernel cannot tell), and no alert once named
+    CHECK(agent->records_from(static_cast<uint32_t>(p_dir)) == 1);
+    for (const auto& a : agent->alerts())
+        CHECK(a.tgid != static_cast<uint32_t>(p_dir));
+}
+
 }

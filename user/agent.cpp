@@ -305,6 +305,8 @@ std::string Agent::summary() const
           << k[TL_CNT_DROPPED_EARLY] + k[TL_CNT_DROPPED] << " (before path walk " << k[TL_CNT_DROPPED_EARLY]
           << "), emitted " << k[TL_CNT_EMITTED] << ", lost " << k[TL_CNT_LOST] << "\n";
     }
+    // ia32 syscalls are not decoded: say how many of the watched kinds went by
+    o << "ia32: " << c[TL_CLASS_NONE][TL_CNT_COMPAT_SKIPPED] << " syscalls of watched kinds not decoded\n";
     o << "records " << stats_.records << ", malformed " << stats_.decode_errors << ", candidates "
       << stats_.confirm.candidates << ", confirmed " << stats_.confirm.confirmed << ", rejected "
       << stats_.confirm.rejected << ", alerts " << stats_.alerts;

@@ -105,6 +105,8 @@ int main(int argc, char **argv)
 	put_status(out, "cap_effective", "CapEff:");
 	put_status(out, "cap_permitted", "CapPrm:");
 	put_tty(out);
+	/* Falco's EXE_WRITABLE: this process may write its own executable */
+	fprintf(out, "exe_writable=%d\n", access("/proc/self/exe", W_OK) == 0);
 
 	fd = open(argv[2], O_RDONLY | O_CREAT, 0600);
 	if (fd < 0)
