@@ -1,0 +1,60 @@
+// Alert-fatigue controls in front of the outputs: a token bucket per rule
+// (rate_limit) and the suppression of identical alerts within a window
+// (dedup). What either holds back is counted per rule, with the processes
+// that caused it, and summarised once per interval. Time is passed in, so
+// tests drive it (tests/test_outputs.cpp).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace tripline {
+
+struct GateConfig {
+    bool rate_limit = false;
+    double rate = 1.0;   // alerts per second per rule, refilled continuously
+    double burst = 10;   // the bucket's size
+    bool dedup = false;
+    uint64_t dedup_window_ns = 10'000'000'000ULL;
+    uint64_t summary_interval_ns = 60'000'000'000ULL;
+};
+
+class AlertGate {
+public:
+    explicit AlertGate(GateConfig cfg = {}) : cfg_(cfg) {}
+    bool enabled() const { return cfg_.rate_limit || cfg_.dedup; }
+    // true: ship it. `message` identifies identical alerts (the rendered
+    // output without its time); `process` is named in the summary.
+    bool admit(const std::string& rule, const std::string& message, const std::string& process, uint64_t now_ns);
+    // one line per rule that had alerts held back, once per interval (none
+    // before the interval has passed); counts restart after each summary
+    std::vector<std::string> summaries(uint64_t now_ns);
+    uint64_t suppressed() const { return total_; }
+
+private:
+    struct Bucket {
+        double tokens = 0;
+        uint64_t last_ns = 0;
+        bool started = false;
+    };
+    struct Held {
+        uint64_t rate_limited = 0, duplicates = 0;
+        std::map<std::string, uint64_t> processes;
+    };
+    void hold(const std::string& rule, const std::string& process, bool duplicate);
+
+    GateConfig cfg_;
+    std::unordered_map<std::string, Bucket> buckets_;
+    std::unordered_map<std::string, uint64_t> seen_;  // rule + message -> last shipped
+    std::map<std::string, Held> held_;
+    uint64_t total_ = 0;
+    uint64_t last_summary_ns_ = 0;
+    bool summary_started_ = false;
+};
+
+std::string with_commas(uint64_t n);  // 1204 -> "1,204"
+
+}  // namespace tripline
