@@ -75,7 +75,7 @@ Result<std::unique_ptr<Agent>> Agent::start(Ruleset rules, const AgentOptions& o
     a->ctx_ = host_context();
     a->boot_to_wall_ns_ = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
     a->ctx_.boot_to_wall_ns = a->boot_to_wall_ns_;
-    auto k = Kernel::load(opts.attach);
+    auto k = Kernel::load(opts.attach, opts.ring_buffer_bytes);
     if (!k)
         return Error{k.error()};
     a->kernel_ = std::move(*k);
@@ -116,12 +116,30 @@ void Agent::handle(const void* data, size_t size)
         on_record(*e);
     for (const Rule* rule : confirm(rules_, *e, ctx_, stats_.confirm)) {
         Alert alert = make_alert(*rule, *e, ctx_, wall_clock_ns(e->rec.ts_ns));
+        if (appender_)
+            appender_->apply(alert, *e, ctx_, rule - rules_.rules.data(), kernel_->generation());
         stats_.alerts++;
         if (on_alert)
             on_alert(alert, *e);
-        if (output_)
-            output_->push(opts_.json ? format_json(alert, ctx_.hostname) : format_text(alert));
+        if (gate_.enabled() && !gate_.admit(rule->name, alert.message, e->rec.comm, clock_ns(CLOCK_MONOTONIC))) {
+            stats_.suppressed++;
+            continue;
+        }
+        if (outputs_)
+            outputs_->push(Shipped{outputs_->wants_text ? format_text(alert, opts_.iso8601) : std::string(),
+                                   outputs_->wants_json ? format_json(alert, ctx_.hostname, opts_.iso8601)
+                                                        : std::string(),
+                                   rule->priority, alert.time_ns});
     }
+}
+
+void Agent::tick()
+{
+    if (gate_.enabled())
+        for (const auto& line : gate_.summaries(clock_ns(CLOCK_MONOTONIC)))
+            log::warn(line);
+    if (on_tick)
+        on_tick();
 }
 
 Result<int> Agent::poll(int timeout_ms)
@@ -138,6 +156,7 @@ Result<Ok> Agent::run(const std::atomic<bool>& stop)
         auto r = poll(100);
         if (!r)
             return Error{r.error()};
+        tick();
     }
     // drain what the kernel already sent
     auto r = poll(0);
@@ -149,7 +168,7 @@ Result<Ok> Agent::run(const std::atomic<bool>& stop)
 std::string Agent::summary_json() const
 {
     nlohmann::ordered_json j;
-    Counters c = kernel_->counters();
+    const Counters c = kernel_->counters();
     static const char* names[TL_CNT_COUNT] = {"seen", "dropped_early", "dropped", "emitted", "lost",
                                               "proc_table_full", "path_truncated", "compat_skipped"};
     for (uint32_t cls = 0; cls < TL_CLASS_COUNT; cls++)
@@ -163,11 +182,12 @@ std::string Agent::summary_json() const
     j["undecided"] = stats_.confirm.undecided;
     j["definite_mismatch"] = stats_.confirm.definite_mismatch;
     j["alerts"] = stats_.alerts;
-    if (output_) {
-        j["output"]["written"] = output_->written();
-        j["output"]["dropped"] = output_->dropped();
-        j["output"]["failed"] = output_->failed();
-    }
+    j["suppressed"] = stats_.suppressed;
+    j["outputs"] = nlohmann::ordered_json::array();
+    if (outputs_)
+        for (const auto& o : outputs_->counters())
+            j["outputs"].push_back(
+                {{"name", o.name}, {"sent", o.sent}, {"failed", o.failed}, {"dropped", o.dropped}, {"queued", o.queued}});
     struct rusage ru {};
     getrusage(RUSAGE_SELF, &ru);
     j["cpu_user_s"] = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
@@ -188,9 +208,11 @@ std::string Agent::summary() const
     }
     o << "records " << stats_.records << ", malformed " << stats_.decode_errors << ", candidates "
       << stats_.confirm.candidates << ", confirmed " << stats_.confirm.confirmed << ", rejected "
-      << stats_.confirm.rejected << ", alerts " << stats_.alerts;
-    if (output_)
-        o << ", written " << output_->written() << ", output drops " << output_->dropped();
+      << stats_.confirm.rejected << ", alerts " << stats_.alerts << ", suppressed " << stats_.suppressed;
+    if (outputs_)
+        for (const auto& out : outputs_->counters())
+            o << "\noutput " << out.name << ": sent " << out.sent << ", failed " << out.failed << ", dropped "
+              << out.dropped << ", queued " << out.queued;
     return o.str();
 }
 

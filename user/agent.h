@@ -1,5 +1,7 @@
 // The agent: the loaded kernel side, the ruleset it runs, the ring-buffer
-// consumer that confirms candidates and hands alerts to the output.
+// consumer that confirms candidates, appends append_output's fields, passes
+// them through the rate limit and de-duplication, and fans them out to the
+// outputs.
 #pragma once
 
 #include <atomic>
@@ -9,6 +11,8 @@
 
 #include "rulegen/ruleset.h"
 #include "user/alert.h"
+#include "user/append.h"
+#include "user/gate.h"
 #include "user/kernel.h"
 #include "user/output.h"
 
@@ -17,15 +21,17 @@ struct ring_buffer;
 namespace tripline {
 
 struct AgentOptions {
-    bool json = false;
+    bool iso8601 = true;    // the text line's time: RFC 3339, or Falco's clock time
     bool ship_all = false;  // --no-kernel-filter: the kernel forwards every event
     bool attach = true;     // false for tests that only evaluate records
+    uint32_t ring_buffer_bytes = 0;  // 0: the built-in size
 };
 
 struct AgentStats {
     uint64_t records = 0;        // read from the ring buffer
     uint64_t decode_errors = 0;  // records that failed validation
     uint64_t alerts = 0;
+    uint64_t suppressed = 0;     // held back by the rate limit or de-duplication
     ConfirmStats confirm;
 };
 
@@ -36,13 +42,19 @@ public:
 
     // consumes what the ring buffer holds, waiting up to timeout_ms for it
     Result<int> poll(int timeout_ms);
-    // polls until `stop` is set
+    // polls until `stop` is set, calling tick() between polls
     Result<Ok> run(const std::atomic<bool>& stop);
+    // the periodic work: the gate's summaries, then on_tick
+    void tick();
 
-    // where alert lines go (stdout when unset); tests can also take alerts directly
-    void set_output(std::unique_ptr<Output> out) { output_ = std::move(out); }
-    std::function<void(const Alert&, const Event&)> on_alert;
+    // where alerts go (nowhere when unset); tests can also take alerts directly
+    void set_outputs(std::unique_ptr<Outputs> outs) { outputs_ = std::move(outs); }
+    Outputs* outputs() { return outputs_.get(); }
+    void set_gate(GateConfig cfg) { gate_ = AlertGate(cfg); }
+    void set_appender(Appender a) { appender_ = std::move(a); }
+    std::function<void(const Alert&, const Event&)> on_alert;  // every alert, before the gate
     std::function<void(const Event&)> on_record;
+    std::function<void()> on_tick;  // run()'s loop, about every 100 ms (signals, reopen)
 
     const Ruleset& rules() const { return rules_; }
     Kernel& kernel() { return *kernel_; }
@@ -63,7 +75,9 @@ private:
         void operator()(ring_buffer* rb) const;
     };
     std::unique_ptr<ring_buffer, RingDeleter> ring_;
-    std::unique_ptr<Output> output_;
+    std::unique_ptr<Outputs> outputs_;
+    AlertGate gate_;
+    std::optional<Appender> appender_;
     Context ctx_;
     AgentStats stats_;
     int64_t boot_to_wall_ns_ = 0;

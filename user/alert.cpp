@@ -29,12 +29,24 @@ std::string rfc3339(uint64_t ns)
     return buf;
 }
 
-std::string format_text(const Alert& a)
+std::string clock_time(uint64_t ns)
 {
-    return rfc3339(a.time_ns) + ": " + priority_name(a.rule->priority) + " " + a.message;
+    time_t secs = static_cast<time_t>(ns / 1000000000ULL);
+    struct tm tm {};
+    localtime_r(&secs, &tm);
+    char buf[64];
+    size_t n = strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
+    snprintf(buf + n, sizeof(buf) - n, ".%09llu", static_cast<unsigned long long>(ns % 1000000000ULL));
+    return buf;
 }
 
-std::string format_json(const Alert& a, const std::string& hostname)
+std::string format_text(const Alert& a, bool iso8601)
+{
+    return (iso8601 ? rfc3339(a.time_ns) : clock_time(a.time_ns)) + ": " + priority_name(a.rule->priority) + " " +
+           a.message;
+}
+
+std::string format_json(const Alert& a, const std::string& hostname, bool iso8601)
 {
     nlohmann::ordered_json fields = nlohmann::ordered_json::object();
     for (const auto& [name, v] : a.fields) {
@@ -49,7 +61,7 @@ std::string format_json(const Alert& a, const std::string& hostname)
     }
     nlohmann::ordered_json j;
     j["hostname"] = hostname;
-    j["output"] = format_text(a);
+    j["output"] = format_text(a, iso8601);
     j["output_fields"] = fields;
     j["priority"] = priority_name(a.rule->priority);
     j["rule"] = a.rule->name;

@@ -21,8 +21,9 @@ using Counters = std::array<ClassCounters, TL_CLASS_COUNT>;
 
 class Kernel {
 public:
-    // open -> configure -> load -> fill the tail-call table; attach when asked
-    static Result<std::unique_ptr<Kernel>> load(bool attach);
+    // open -> configure -> load -> fill the tail-call table; attach when asked.
+    // ringbuf_bytes: the events ring buffer's size (a power of two), 0 for the built-in 16 MiB
+    static Result<std::unique_ptr<Kernel>> load(bool attach, uint32_t ringbuf_bytes = 0);
     ~Kernel();
     Kernel(const Kernel&) = delete;
     Kernel& operator=(const Kernel&) = delete;

@@ -12,8 +12,10 @@
 #include "rulegen/abi_names.h"
 #include "rulegen/ruleset.h"
 #include "user/agent.h"
+#include "user/config.h"
 #include "user/features.h"
 #include "user/log.h"
+#include "user/sinks.h"
 
 using namespace tripline;
 
@@ -24,8 +26,11 @@ constexpr int kExitRules = 1;   // the rules are wrong
 constexpr int kExitSystem = 2;  // tripline or the machine failed
 
 std::atomic<bool> g_stop{false};
+std::atomic<bool> g_hup{false};
 
 void on_signal(int) { g_stop = true; }
+// SIGHUP: the run loop reopens the output files (log rotation)
+void on_hup(int) { g_hup = true; }
 
 std::vector<std::string> default_rules()
 {
@@ -97,7 +102,7 @@ int cmd_fields()
     return 0;
 }
 
-int cmd_run(const std::vector<std::string>& paths, const AgentOptions& opts, const std::string& out_path,
+int cmd_run(const std::vector<std::string>& paths, const Config& cfg, const AgentOptions& opts,
             const std::string& stats_path)
 {
     auto rs = compile(paths);
@@ -107,10 +112,16 @@ int cmd_run(const std::vector<std::string>& paths, const AgentOptions& opts, con
         log::error(ok.error());
         return kExitSystem;
     }
-    auto output = Output::open(out_path.empty() ? "-" : out_path);
-    if (!output) {
-        log::error(output.error());
+    auto outputs = make_outputs(cfg, host_context().hostname);
+    if (!outputs) {
+        log::error(outputs.error());
         return kExitSystem;
+    }
+    std::string why;
+    auto appender = Appender::build(cfg.append_output, &why);  // checked with the config already
+    if (!appender) {
+        log::error(why);
+        return kExitRules;
     }
     size_t enabled = 0;
     for (const auto& r : rs->rules)
@@ -120,14 +131,27 @@ int cmd_run(const std::vector<std::string>& paths, const AgentOptions& opts, con
         log::error(agent.error());
         return kExitSystem;
     }
-    (*agent)->set_output(std::move(*output));
+    (*agent)->set_outputs(std::move(*outputs));
+    (*agent)->set_appender(std::move(*appender));
+    (*agent)->set_gate(cfg.gate);
+    Agent* a = agent->get();
+    (*agent)->on_tick = [a] {
+        if (g_hup.exchange(false)) {
+            log::info("SIGHUP: reopening the output files");
+            a->outputs()->reopen();
+        }
+    };
     struct sigaction sa {};
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
+    struct sigaction hup {};
+    hup.sa_handler = on_hup;
+    sigaction(SIGHUP, &hup, nullptr);
     log::info("watching with " + std::to_string(enabled) + " rules" +
               (opts.ship_all ? " (kernel filter off: every event goes to userspace)" : "") + "; Ctrl-C stops");
     auto r = (*agent)->run(g_stop);
+    (*agent)->outputs()->drain();  // bounded: outputs_queue.drain_timeout_ms
     std::string summary = (*agent)->summary();
     if (!stats_path.empty()) {
         std::ofstream out(stats_path);
@@ -158,14 +182,18 @@ int main(int argc, char** argv)
     app.footer(R"(EXAMPLES:
     tripline run                        # the default rules, alerts on stdout
     tripline run -r my_rules.yaml --json -o /var/log/tripline.json
+    tripline run -c tripline.yaml -o http_output.enabled=true -o http_output.url=http://127.0.0.1:2801/
     tripline run --min-priority warning --select "disable.rule=*" --select enable.tag=network
     tripline check -r rules/            # validate rules for CI (exit 1 on errors)
     tripline explain "Write below /etc" # how one rule runs in the kernel
     tripline fields                     # every field a rule can use)");
 
     std::vector<std::string> paths, selects;
-    std::string min_priority;
+    std::string min_priority, config_path;
     auto add_rules = [&](CLI::App* sub) {
+        sub->add_option("-c,--config", config_path,
+                        std::string("the configuration file (default ") + kDefaultConfigPath +
+                            ", if it exists; docs/config.md)");
         sub->add_option("-r,--rules", paths, "rule file or directory (repeatable; default: rules/ beside the binary)")
             ->allow_extra_args(false);  // one path per -r, so positional arguments stay positional
         sub->add_option("--min-priority", min_priority,
@@ -177,15 +205,21 @@ int main(int argc, char** argv)
     };
 
     AgentOptions opts;
-    std::string out_path, stats_path;
+    bool json = false;
+    std::vector<std::string> out_args;
+    std::string stats_path;
     auto* run = app.add_subcommand("run", "run the agent: load the rules into the kernel and print alerts");
     add_rules(run);
-    run->add_flag("--json", opts.json, "one JSON object per alert, with Falco's keys");
-    run->add_option("-o,--output", out_path, "append alerts to this file instead of stdout");
+    run->add_flag("--json", json, "one JSON object per alert, with Falco's keys (json_output)");
+    run->add_option("-o,--output", out_args,
+                    "KEY=VALUE overrides a config key (dotted, the value is YAML); without '=', a file to append "
+                    "alerts to instead of stdout")
+        ->allow_extra_args(false);
     run->add_flag("--no-kernel-filter", opts.ship_all,
                   "forward every event of the watched kinds to userspace (Falco's architecture, for comparison)");
     run->add_option("--exit-stats", stats_path, "at exit, write the counters, CPU and memory as JSON to this file");
-    run->footer("EXAMPLES:\n    tripline run -r rules/ --json -o alerts.json");
+    run->footer("EXAMPLES:\n    tripline run -r rules/ --json -o alerts.json\n"
+                "    tripline run -c /etc/tripline/tripline.yaml -o rate_limit.enabled=true -o rate_limit.rate=0.5");
 
     auto* check = app.add_subcommand("check", "compile the rules without touching the kernel");
     add_rules(check);
@@ -203,22 +237,43 @@ int main(int argc, char** argv)
 
     CLI11_PARSE(app, argc, argv);
     log::set_verbose(verbose);
+    // -o KEY=VALUE overrides the config; -o FILE is the older file output
+    std::vector<std::string> overrides;
+    std::string out_file;
+    for (const auto& o : out_args) {
+        if (o.find('=') != std::string::npos)
+            overrides.push_back(o);
+        else
+            out_file = o;
+    }
+    auto cfg = load_config(config_path.empty() ? std::string(kDefaultConfigPath) : config_path,
+                           !config_path.empty(), overrides);
+    if (!cfg) {
+        std::cerr << "tripline: config: " << cfg.error() << "\n";
+        return kExitRules;
+    }
+    log::set_level(verbose ? "debug" : cfg->log_level);
+    if (paths.empty())
+        paths = cfg->rules_files;
+    if (cfg->priority)
+        g_select.min_priority = *cfg->priority;
+    g_select.steps = cfg->rules;
     if (!min_priority.empty() && !parse_priority(min_priority, g_select.min_priority)) {
         std::cerr << "tripline: --min-priority: unknown priority '" << min_priority << "'\n";
         return kExitRules;
     }
-    for (const auto& s : selects) {
-        std::string why;
-        auto step = parse_selection_step(s, &why);
-        if (!step) {
-            std::cerr << "tripline: --select: " << why << "\n";
-            return kExitRules;
-        }
-        g_select.steps.push_back(*step);
-    }
     log::route_libbpf();
-    if (run->parsed())
-        return cmd_run(paths, opts, out_path, stats_path);
+    if (run->parsed()) {
+        if (!out_file.empty()) {
+            cfg->file_enabled = true;
+            cfg->file_filename = out_file;
+            cfg->stdout_enabled = false;
+        }
+        cfg->json_output = cfg->json_output || json;
+        opts.iso8601 = cfg->time_format_iso_8601;
+        opts.ring_buffer_bytes = cfg->ring_buffer_bytes;
+        return cmd_run(paths, *cfg, opts, stats_path);
+    }
     if (check->parsed())
         return cmd_check(paths);
     if (expl->parsed())
