@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "tests/http_server.h"
 #include "tests/support.h"
 
 using tltest::capture;
@@ -173,6 +174,109 @@ TEST_CASE("run: alerts as JSON to a file; Ctrl-C stops it and releases every BPF
     std::string err = tltest::read_file(dir + "/err");
     CHECK(err.find("open: seen") != std::string::npos);
     CHECK(count_programs("open_exit") == before);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("config: -c and -o key=value; refusals exit 1 naming the key and where")
+{
+    std::string cfg = write_temp("tripline.yaml", "rules_files: [" + rules() + "]\nrules:\n  - disable: {rule: \"*\"}\n"
+                                                  "  - enable: {rule: \"Write below /etc\"}\n");
+    Captured ok = capture({bin(), "check", "-c", cfg});
+    CHECK(ok.status == 0);
+    CHECK(ok.out.find("ok: 7 rules (1 enabled)") != std::string::npos);
+
+    std::string bad = write_temp("bad.yaml", "json_output: true\nhttp_output:\n  retries: lots\n");
+    Captured refused = capture({bin(), "check", "-c", bad});
+    CHECK(refused.status == 1);
+    CHECK(refused.err == "tripline: config: " + bad + ":3: http_output.retries: expected an integer, got 'lots'\n");
+
+    Captured missing = capture({bin(), "run", "-c", "/nonexistent/tripline.yaml"});
+    CHECK(missing.status == 1);
+    CHECK(missing.err.find("/nonexistent/tripline.yaml: no such file") != std::string::npos);
+
+    Captured over = capture({bin(), "run", "-r", rules(), "-o", "rate_limit.burst=0"});
+    CHECK(over.status == 1);
+    CHECK(over.err.find("-o rate_limit.burst=0: rate_limit.burst: must be at least 1") != std::string::npos);
+
+    Captured unknown = capture({bin(), "run", "-r", rules(), "-o", "http_output.urll=http://x/"});
+    CHECK(unknown.status == 1);
+    CHECK(unknown.err.find("http_output.urll: unknown key") != std::string::npos);
+}
+
+TEST_CASE("run with a config: file, webhook and a dead webhook at once; SIGHUP reopens the file; exit stats per output")
+{
+    if (auto why = tltest::kernel_unavailable())
+        TL_SKIP("a real run needs root and BPF: " + *why);
+    std::string dir = "/tmp/tripline-cli-" + std::to_string(getpid()) + "-outputs";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    tltest::HttpServer hook;
+    const std::string alerts = dir + "/alerts.json";
+    std::ofstream(dir + "/tripline.yaml")
+        << "json_output: true\nstdout_output: {enabled: false}\n"
+        << "file_output: {enabled: true, filename: " << alerts << "}\n"
+        << "http_output: {enabled: true, url: '" << hook.url("/hook") << "', headers: {X-Token: t0k}}\n"
+        << "alertmanager_output: {enabled: true, url: 'http://127.0.0.1:" << tltest::dead_port()
+        << "', retries: 0, timeout_ms: 200}\n"
+        << "append_output:\n  - match: {tags: [filesystem]}\n"
+        << "    extra_output: 'rule_id=%tripline.rule_id'\n    extra_fields: [tripline.generation]\n";
+    pid_t agent = tltest::spawn({bin(), "run", "-r", rules(), "-c", dir + "/tripline.yaml", "--exit-stats",
+                                 dir + "/stats.json"},
+                                dir + "/out", dir + "/err");
+    for (int i = 0; i < 200 && tltest::read_file(dir + "/err").find("watching") == std::string::npos; i++)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    REQUIRE(tltest::read_file(dir + "/err").find("watching") != std::string::npos);
+    auto read_shadow = [](const char* name) {
+        tltest::run_child([name]() {
+            prctl(PR_SET_NAME, name);
+            int fd = open("/etc/shadow", O_RDONLY);
+            return fd < 0 ? 1 : (close(fd), 0);
+        });
+    };
+    auto line_of = [](const std::string& path, const std::string& what) {
+        for (int i = 0; i < 100; i++) {
+            std::istringstream in(tltest::read_file(path));
+            for (std::string l; std::getline(in, l);)
+                if (l.find(what) != std::string::npos)
+                    return l;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return std::string();
+    };
+    read_shadow("tl-cli-before");
+    std::string before = line_of(alerts, "tl-cli-before");
+    REQUIRE_FALSE(before.empty());
+    auto j = nlohmann::json::parse(before);
+    CHECK(j["output"].get<std::string>().find("rule_id=") != std::string::npos);
+    CHECK(j["output_fields"].contains("tripline.generation"));
+    // logrotate: rename, then HUP
+    std::filesystem::rename(alerts, alerts + ".1");
+    kill(agent, SIGHUP);
+    for (int i = 0; i < 100 && !std::filesystem::exists(alerts); i++)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    read_shadow("tl-cli-after");
+    CHECK_FALSE(line_of(alerts, "tl-cli-after").empty());
+    auto reqs = hook.wait_requests(2);
+    kill(agent, SIGINT);
+    CHECK(tltest::wait_exit(agent) == 0);
+    size_t hooked = 0;
+    for (const auto& r : reqs) {
+        CHECK(r.headers.at("x-token") == "t0k");
+        hooked += r.body.find("tl-cli-") != std::string::npos;
+    }
+    CHECK(hooked == 2);
+    auto stats = nlohmann::json::parse(tltest::read_file(dir + "/stats.json"));
+    std::map<std::string, nlohmann::json> outs;
+    for (const auto& o : stats["outputs"])
+        outs[o["name"]] = o;
+    REQUIRE(outs.size() == 3);
+    CHECK(outs["file"]["sent"] >= 2);
+    CHECK(outs["http"]["sent"] >= 2);
+    CHECK(outs["alertmanager"]["sent"] == 0);
+    CHECK(outs["alertmanager"]["failed"] >= 2);  // the dead one failed; the others were not held by it
+    std::string err = tltest::read_file(dir + "/err");
+    CHECK(err.find("output file: sent") != std::string::npos);
+    CHECK(err.find("SIGHUP: reopening") != std::string::npos);
     std::filesystem::remove_all(dir);
 }
 
