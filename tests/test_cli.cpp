@@ -44,6 +44,41 @@ size_t count_programs(const std::string& name)
     return n;
 }
 
+
+// starts `tripline run ARGS` and waits until it says it is watching; -1 if it never does
+pid_t start_agent(const std::vector<std::string>& args, const std::string& dir)
+{
+    std::vector<std::string> argv{bin(), "run"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    pid_t agent = tltest::spawn(argv, dir + "/out", dir + "/err");
+    for (int i = 0; i < 200 && tltest::read_file(dir + "/err").find("watching") == std::string::npos; i++)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return tltest::read_file(dir + "/err").find("watching") != std::string::npos ? agent : -1;
+}
+
+// a child named `name` opens /etc/shadow for reading
+void read_shadow_as(const char* name)
+{
+    tltest::run_child([name]() {
+        prctl(PR_SET_NAME, name);
+        int fd = open("/etc/shadow", O_RDONLY);
+        return fd < 0 ? 1 : (close(fd), 0);
+    });
+}
+
+// the first line of `path` holding `what`, waiting up to 5 s for it
+std::string line_with(const std::string& path, const std::string& what)
+{
+    for (int i = 0; i < 100; i++) {
+        std::istringstream in(tltest::read_file(path));
+        for (std::string l; std::getline(in, l);)
+            if (l.find(what) != std::string::npos)
+                return l;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return "";
+}
+
 }  // namespace
 
 TEST_SUITE("cli") {
@@ -141,28 +176,11 @@ TEST_CASE("run: alerts as JSON to a file; Ctrl-C stops it and releases every BPF
     std::filesystem::create_directories(dir);
     std::string alerts = dir + "/alerts.json";
     size_t before = count_programs("open_exit");
-    pid_t agent = tltest::spawn({bin(), "run", "-r", rules(), "--json", "-o", alerts}, dir + "/out", dir + "/err");
-    // wait for the agent to say it is watching
-    for (int i = 0; i < 200 && tltest::read_file(dir + "/err").find("watching") == std::string::npos; i++)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    REQUIRE(tltest::read_file(dir + "/err").find("watching") != std::string::npos);
+    pid_t agent = start_agent({"-r", rules(), "--json", "-o", alerts}, dir);
+    REQUIRE(agent > 0);
     CHECK(count_programs("open_exit") == before + 1);
-    pid_t reader = 0;
-    tltest::run_child(
-        []() {
-            prctl(PR_SET_NAME, "tl-cli-reader");
-            int fd = open("/etc/shadow", O_RDONLY);
-            return fd < 0 ? 1 : (close(fd), 0);
-        },
-        &reader);
-    std::string line;
-    for (int i = 0; i < 100 && line.empty(); i++) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        std::istringstream in(tltest::read_file(alerts));
-        for (std::string l; std::getline(in, l);)
-            if (l.find("tl-cli-reader") != std::string::npos)
-                line = l;
-    }
+    read_shadow_as("tl-cli-reader");
+    std::string line = line_with(alerts, "tl-cli-reader");
     kill(agent, SIGINT);
     CHECK(tltest::wait_exit(agent) == 0);
     REQUIRE_FALSE(line.empty());
@@ -220,31 +238,10 @@ TEST_CASE("run with a config: file, webhook and a dead webhook at once; SIGHUP r
         << "', retries: 0, timeout_ms: 200}\n"
         << "append_output:\n  - match: {tags: [filesystem]}\n"
         << "    extra_output: 'rule_id=%tripline.rule_id'\n    extra_fields: [tripline.generation]\n";
-    pid_t agent = tltest::spawn({bin(), "run", "-r", rules(), "-c", dir + "/tripline.yaml", "--exit-stats",
-                                 dir + "/stats.json"},
-                                dir + "/out", dir + "/err");
-    for (int i = 0; i < 200 && tltest::read_file(dir + "/err").find("watching") == std::string::npos; i++)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    REQUIRE(tltest::read_file(dir + "/err").find("watching") != std::string::npos);
-    auto read_shadow = [](const char* name) {
-        tltest::run_child([name]() {
-            prctl(PR_SET_NAME, name);
-            int fd = open("/etc/shadow", O_RDONLY);
-            return fd < 0 ? 1 : (close(fd), 0);
-        });
-    };
-    auto line_of = [](const std::string& path, const std::string& what) {
-        for (int i = 0; i < 100; i++) {
-            std::istringstream in(tltest::read_file(path));
-            for (std::string l; std::getline(in, l);)
-                if (l.find(what) != std::string::npos)
-                    return l;
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        return std::string();
-    };
-    read_shadow("tl-cli-before");
-    std::string before = line_of(alerts, "tl-cli-before");
+    pid_t agent = start_agent({"-r", rules(), "-c", dir + "/tripline.yaml", "--exit-stats", dir + "/stats.json"}, dir);
+    REQUIRE(agent > 0);
+    read_shadow_as("tl-cli-before");
+    std::string before = line_with(alerts, "tl-cli-before");
     REQUIRE_FALSE(before.empty());
     auto j = nlohmann::json::parse(before);
     CHECK(j["output"].get<std::string>().find("rule_id=") != std::string::npos);
@@ -254,8 +251,8 @@ TEST_CASE("run with a config: file, webhook and a dead webhook at once; SIGHUP r
     kill(agent, SIGHUP);
     for (int i = 0; i < 100 && !std::filesystem::exists(alerts); i++)
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    read_shadow("tl-cli-after");
-    CHECK_FALSE(line_of(alerts, "tl-cli-after").empty());
+    read_shadow_as("tl-cli-after");
+    CHECK_FALSE(line_with(alerts, "tl-cli-after").empty());
     auto reqs = hook.wait_requests(2);
     kill(agent, SIGINT);
     CHECK(tltest::wait_exit(agent) == 0);

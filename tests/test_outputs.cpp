@@ -13,6 +13,7 @@
 
 #include "tests/events.h"
 #include "tests/http_server.h"
+#include "tests/outputs_support.h"
 #include "tests/support.h"
 #include "user/append.h"
 #include "user/gate.h"
@@ -23,27 +24,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string temp_dir(const std::string& name)
-{
-    std::string dir = "/tmp/tripline-outputs-" + std::to_string(getpid()) + "-" + name;
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    return dir;
-}
+using tltest::temp_dir;
 
-Shipped alert(int i)
-{
-    nlohmann::ordered_json j;
-    j["hostname"] = "node-1";
-    j["output"] = "2026-12-04T08:00:00.000000001Z: Warning alert number " + std::to_string(i);
-    j["output_fields"] = {{"proc.name", "cat"}, {"fd.name", "/etc/shadow"}, {"proc.pid", 4242}, {"fd.sip", nullptr}};
-    j["priority"] = "Warning";
-    j["rule"] = "Read of a sensitive file";
-    j["source"] = "syscall";
-    j["tags"] = {"filesystem", "mitre_credential_access"};
-    j["time"] = "2026-12-04T08:00:00.000000001Z";
-    return Shipped{j["output"], j.dump(), Priority::Warning, 1796371200000000001ULL};
-}
+Shipped alert(int i) { return tltest::sample_alert("alert number " + std::to_string(i)); }
 
 std::vector<std::string> lines_of(const std::string& path)
 {
@@ -57,9 +40,7 @@ std::vector<std::string> lines_of(const std::string& path)
 // waits until `path` has at least n lines
 std::vector<std::string> wait_lines(const std::string& path, size_t n, std::chrono::milliseconds timeout = 10s)
 {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (lines_of(path).size() < n && std::chrono::steady_clock::now() < end)
-        std::this_thread::sleep_for(20ms);
+    tltest::wait_for([&] { return lines_of(path).size() >= n; }, timeout);
     return lines_of(path);
 }
 

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/http_server.h"
+#include "tests/outputs_support.h"
 #include "tests/support.h"
 #include "user/sinks.h"
 
@@ -19,38 +20,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string temp_dir(const std::string& name)
-{
-    std::string dir = "/tmp/tripline-receivers-" + std::to_string(getpid()) + "-" + name;
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    return dir;
-}
+using tltest::temp_dir;
+using tltest::wait_for;
 
-Shipped alert(const std::string& message, Priority p)
-{
-    nlohmann::ordered_json j;
-    j["hostname"] = "node-1";
-    j["output"] = "2026-12-04T08:00:00.000000001Z: " + std::string(priority_name(p)) + " " + message;
-    j["output_fields"] = {{"proc.name", "cat"}, {"fd.name", "/etc/shadow"}};
-    j["priority"] = priority_name(p);
-    j["rule"] = "Read of a sensitive file";
-    j["source"] = "syscall";
-    j["tags"] = {"filesystem"};
-    j["time"] = "2026-12-04T08:00:00.000000001Z";
-    return Shipped{j["output"], j.dump(), p, 1796371200000000001ULL};
-}
-
-bool wait_for(const std::function<bool()>& done, std::chrono::milliseconds timeout = 10s)
-{
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() >= end)
-            return false;
-        std::this_thread::sleep_for(20ms);
-    }
-    return true;
-}
+Shipped alert(const std::string& message, Priority p) { return tltest::sample_alert(message, p); }
 
 // a daemon the test started, stopped (TERM, then KILL) however the test ends
 struct Daemon {

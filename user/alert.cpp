@@ -18,27 +18,28 @@ Alert make_alert(const Rule& rule, const Event& e, const Context& ctx, uint64_t 
     return a;
 }
 
-std::string rfc3339(uint64_t ns)
+namespace {
+
+// strftime's `fmt` for the seconds, then nine digits of nanoseconds and `tail`
+std::string stamp(uint64_t ns, bool utc, const char* fmt, const char* tail)
 {
     time_t secs = static_cast<time_t>(ns / 1000000000ULL);
     struct tm tm {};
-    gmtime_r(&secs, &tm);
+    if (utc)
+        gmtime_r(&secs, &tm);
+    else
+        localtime_r(&secs, &tm);
     char buf[64];
-    size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf + n, sizeof(buf) - n, ".%09lluZ", static_cast<unsigned long long>(ns % 1000000000ULL));
+    size_t n = strftime(buf, sizeof(buf), fmt, &tm);
+    snprintf(buf + n, sizeof(buf) - n, ".%09llu%s", static_cast<unsigned long long>(ns % 1000000000ULL), tail);
     return buf;
 }
 
-std::string clock_time(uint64_t ns)
-{
-    time_t secs = static_cast<time_t>(ns / 1000000000ULL);
-    struct tm tm {};
-    localtime_r(&secs, &tm);
-    char buf[64];
-    size_t n = strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
-    snprintf(buf + n, sizeof(buf) - n, ".%09llu", static_cast<unsigned long long>(ns % 1000000000ULL));
-    return buf;
-}
+}  // namespace
+
+std::string rfc3339(uint64_t ns) { return stamp(ns, true, "%Y-%m-%dT%H:%M:%S", "Z"); }
+
+std::string clock_time(uint64_t ns) { return stamp(ns, false, "%H:%M:%S", ""); }
 
 std::string format_text(const Alert& a, bool iso8601)
 {
