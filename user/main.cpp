@@ -117,6 +117,8 @@ int cmd_run(const std::vector<std::string>& paths, const Config& cfg, const Agen
         log::error(outputs.error());
         return kExitSystem;
     }
+    if ((*outputs)->size() == 0)
+        log::warn("no output is enabled: alerts are counted, not shipped");
     std::string why;
     auto appender = Appender::build(cfg.append_output, &why);  // checked with the config already
     if (!appender) {
