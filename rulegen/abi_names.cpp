@@ -67,7 +67,8 @@ std::string evt_res_string(int64_t rawres)
 {
     if (rawres >= 0)
         return "SUCCESS";
-    std::string n = errno_name(-rawres);
+    // below -4095 it is no errno, and -INT64_MIN would overflow (found by fuzz_event)
+    std::string n = rawres < -4095 ? std::string() : errno_name(-rawres);
     return n.empty() ? std::to_string(rawres) : n;
 }
 
