@@ -170,6 +170,10 @@ TEST_CASE("a dead and a slow receiver: pushes never block, drops are counted, th
     CHECK(slow.wait_requests(1).size() >= 1);
     outs.drain_timeout = 1s;
     outs.drain();
+    tltest::wait_for([&] {  // a request in flight ends within its own timeout
+        auto all = outs.counters();
+        return std::all_of(all.begin(), all.end(), [](const auto& c) { return c.queued == 0; });
+    });
     for (const auto& c : outs.counters()) {
         INFO(c.name);
         CHECK(c.sent + c.failed + c.dropped == n);  // every alert accounted for
@@ -226,6 +230,28 @@ TEST_CASE("program: JSON lines to a long-running reader")
     auto got = wait_lines(dir + "/got", 5);
     REQUIRE(got.size() == 5);
     CHECK(nlohmann::json::parse(got[4])["output"] == alert(4).text);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("program: one that stops reading fails its alerts, never blocks the others")
+{
+    std::string dir = temp_dir("program-stuck");
+    Outputs outs;
+    outs.add(must(file_sink(dir + "/alerts.log", false)), 10000);
+    outs.add(program_sink("exec sleep 60", false), 8);  // never reads its stdin
+    const int n = 3000;  // about 300 KB: more than the socket buffer holds
+    for (int i = 0; i < n; i++)
+        outs.push(alert(i));
+    CHECK(wait_lines(dir + "/alerts.log", n).size() == n);
+    outs.drain_timeout = 1s;
+    outs.drain();
+    // the drain does not wait for a send in flight; the send's own 1 s timeout ends it
+    tltest::wait_for([&] { return counters_of(outs, "program").queued == 0; });
+    auto stuck = counters_of(outs, "program");
+    CHECK(stuck.sent + stuck.failed + stuck.dropped == n);
+    CHECK(stuck.failed >= 1);  // the send timed out
+    CHECK(stuck.dropped >= 1);
+    CHECK(counters_of(outs, "file").sent == n);
     std::filesystem::remove_all(dir);
 }
 
