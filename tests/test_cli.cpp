@@ -221,7 +221,7 @@ TEST_CASE("config: -c and -o key=value; refusals exit 1 naming the key and where
     CHECK(unknown.err.find("http_output.urll: unknown key") != std::string::npos);
 }
 
-TEST_CASE("run with a config: file, webhook and a dead webhook at once; SIGHUP reopens the file; exit stats per output")
+TEST_CASE("run with a config: file, webhook and a dead Alertmanager at once; SIGHUP reopens the file; ring buffer size; exit stats per output")
 {
     if (auto why = tltest::kernel_unavailable())
         TL_SKIP("a real run needs root and BPF: " + *why);
@@ -237,9 +237,12 @@ TEST_CASE("run with a config: file, webhook and a dead webhook at once; SIGHUP r
         << "alertmanager_output: {enabled: true, url: 'http://127.0.0.1:" << tltest::dead_port()
         << "', retries: 0, timeout_ms: 200}\n"
         << "append_output:\n  - match: {tags: [filesystem]}\n"
-        << "    extra_output: 'rule_id=%tripline.rule_id'\n    extra_fields: [tripline.generation]\n";
+        << "    extra_output: 'rule_id=%tripline.rule_id'\n    extra_fields: [tripline.generation]\n"
+        << "buffers: {ring_buffer_mb: 4}\n";
     pid_t agent = start_agent({"-r", rules(), "-c", dir + "/tripline.yaml", "--exit-stats", dir + "/stats.json"}, dir);
     REQUIRE(agent > 0);
+    CHECK(capture({"/usr/sbin/bpftool", "map", "show", "name", "events"}).out.find("max_entries 4194304") !=
+          std::string::npos);
     read_shadow_as("tl-cli-before");
     std::string before = line_with(alerts, "tl-cli-before");
     REQUIRE_FALSE(before.empty());
