@@ -150,6 +150,8 @@ int cmd_run(const std::vector<std::string>& paths, const Config& cfg, const Agen
     struct sigaction hup {};
     hup.sa_handler = on_hup;
     sigaction(SIGHUP, &hup, nullptr);
+    // a stdout reader that went away is a failed output (EPIPE, counted), not the end of detection
+    signal(SIGPIPE, SIG_IGN);
     log::info("watching with " + std::to_string(enabled) + " rules" +
               (opts.ship_all ? " (kernel filter off: every event goes to userspace)" : "") + "; Ctrl-C stops");
     auto r = (*agent)->run(g_stop);

@@ -1,6 +1,8 @@
 // Bounded queues and worker threads in front of every sink; see output.h.
 #include "user/output.h"
 
+#include <exception>
+
 #include "user/log.h"
 
 namespace tripline {
@@ -86,7 +88,13 @@ void Output::worker()
         queue_.pop_front();
         busy_ = true;
         lock.unlock();
-        auto r = sink_->deliver(*alert, abort_);
+        Result<Ok> r = Error{"no attempt"};
+        try {
+            r = sink_->deliver(*alert, abort_);
+        } catch (const std::exception& e) {
+            // an escaped exception would end the whole agent from this thread
+            r = Error{e.what()};
+        }
         if (r) {
             sent_++;
         } else if (failed_++ == 0 || log::verbose()) {
