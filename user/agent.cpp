@@ -75,7 +75,7 @@ Result<std::unique_ptr<Agent>> Agent::start(Ruleset rules, const AgentOptions& o
     a->ctx_ = host_context();
     a->boot_to_wall_ns_ = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
     a->ctx_.boot_to_wall_ns = a->boot_to_wall_ns_;
-    auto k = Kernel::load(opts.attach, opts.ring_buffer_bytes);
+    auto k = Kernel::load(opts.attach, opts.ring_bytes);
     if (!k)
         return Error{k.error()};
     a->kernel_ = std::move(*k);
@@ -165,6 +165,11 @@ Result<Ok> Agent::run(const std::atomic<bool>& stop)
     return Ok{};
 }
 
+std::vector<OutputCounters> Agent::output_counters() const
+{
+    return outputs_ ? outputs_->counters() : std::vector<OutputCounters>{};
+}
+
 std::string Agent::summary_json() const
 {
     nlohmann::ordered_json j;
@@ -184,10 +189,9 @@ std::string Agent::summary_json() const
     j["alerts"] = stats_.alerts;
     j["suppressed"] = stats_.suppressed;
     j["outputs"] = nlohmann::ordered_json::array();
-    if (outputs_)
-        for (const auto& o : outputs_->counters())
-            j["outputs"].push_back(
-                {{"name", o.name}, {"sent", o.sent}, {"failed", o.failed}, {"dropped", o.dropped}, {"queued", o.queued}});
+    for (const auto& o : output_counters())
+        j["outputs"].push_back(
+            {{"name", o.name}, {"sent", o.sent}, {"failed", o.failed}, {"dropped", o.dropped}, {"queued", o.queued}});
     struct rusage ru {};
     getrusage(RUSAGE_SELF, &ru);
     j["cpu_user_s"] = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
@@ -209,10 +213,9 @@ std::string Agent::summary() const
     o << "records " << stats_.records << ", malformed " << stats_.decode_errors << ", candidates "
       << stats_.confirm.candidates << ", confirmed " << stats_.confirm.confirmed << ", rejected "
       << stats_.confirm.rejected << ", alerts " << stats_.alerts << ", suppressed " << stats_.suppressed;
-    if (outputs_)
-        for (const auto& out : outputs_->counters())
-            o << "\noutput " << out.name << ": sent " << out.sent << ", failed " << out.failed << ", dropped "
-              << out.dropped << ", queued " << out.queued;
+    for (const auto& out : output_counters())
+        o << "\noutput " << out.name << ": sent " << out.sent << ", failed " << out.failed << ", dropped "
+          << out.dropped << ", queued " << out.queued;
     return o.str();
 }
 

@@ -15,6 +15,7 @@
 #include "user/gate.h"
 #include "user/kernel.h"
 #include "user/output.h"
+#include "user/output_counters.h"
 
 struct ring_buffer;
 
@@ -24,7 +25,7 @@ struct AgentOptions {
     bool iso8601 = true;    // the text line's time: RFC 3339, or Falco's clock time
     bool ship_all = false;  // --no-kernel-filter: the kernel forwards every event
     bool attach = true;     // false for tests that only evaluate records
-    uint32_t ring_buffer_bytes = 0;  // 0: the built-in size
+    uint32_t ring_bytes = 0;  // events ring buffer size; 0: the built-in 16 MiB
 };
 
 struct AgentStats {
@@ -59,6 +60,8 @@ public:
     const Ruleset& rules() const { return rules_; }
     Kernel& kernel() { return *kernel_; }
     const AgentStats& stats() const { return stats_; }
+    // per output: sent, failed, dropped, queued (the one place the outputs are asked)
+    std::vector<OutputCounters> output_counters() const;
     std::string summary() const;       // counters, one line per class, for exit and `stats`
     std::string summary_json() const;  // the same, with the agent's own CPU and memory
 

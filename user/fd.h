@@ -1,4 +1,5 @@
-// A file descriptor that closes itself: move-only, -1 when empty.
+// A file descriptor owned by one object: closed by its destructor, moved,
+// never copied.
 #pragma once
 
 #include <unistd.h>
@@ -7,28 +8,30 @@
 
 namespace tripline {
 
-class UniqueFd {
+class Fd {
 public:
-    UniqueFd() = default;
-    explicit UniqueFd(int fd) : fd_(fd) {}
-    UniqueFd(UniqueFd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-    UniqueFd& operator=(UniqueFd&& o) noexcept
+    Fd() = default;
+    explicit Fd(int fd) : fd_(fd) {}
+    Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    Fd& operator=(Fd&& o) noexcept
     {
-        if (this != &o)
-            reset(std::exchange(o.fd_, -1));
+        if (this != &o) {
+            reset();
+            fd_ = std::exchange(o.fd_, -1);
+        }
         return *this;
     }
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-    ~UniqueFd() { reset(); }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    ~Fd() { reset(); }
 
     int get() const { return fd_; }
     explicit operator bool() const { return fd_ >= 0; }
-    void reset(int fd = -1)
+    void reset()
     {
         if (fd_ >= 0)
             ::close(fd_);
-        fd_ = fd;
+        fd_ = -1;
     }
 
 private:

@@ -28,7 +28,7 @@ std::string why(int err)
 
 }  // namespace
 
-Result<std::unique_ptr<Kernel>> Kernel::load(bool attach, uint32_t ringbuf_bytes)
+Result<std::unique_ptr<Kernel>> Kernel::load(bool attach, uint32_t ring_bytes)
 {
     std::unique_ptr<Kernel> k(new Kernel());
     k->skel_.reset(tripline_bpf__open());
@@ -36,8 +36,14 @@ Result<std::unique_ptr<Kernel>> Kernel::load(bool attach, uint32_t ringbuf_bytes
         return Error{"opening the BPF object: " + why(errno)};
     tripline_bpf* s = k->skel_.get();
     s->rodata->self_tgid = static_cast<uint32_t>(getpid());
-    if (ringbuf_bytes && bpf_map__set_max_entries(s->maps.events, ringbuf_bytes) != 0)
-        return Error{"sizing the events ring buffer to " + std::to_string(ringbuf_bytes) + " bytes: " + why(errno)};
+    if (ring_bytes) {
+        const auto page = static_cast<uint32_t>(sysconf(_SC_PAGESIZE));
+        if (ring_bytes < page || (ring_bytes & (ring_bytes - 1)))
+            return Error{"sizing the events ring buffer: " + std::to_string(ring_bytes) +
+                         " bytes is not a power of two of at least one page (" + std::to_string(page) + ")"};
+        if (int err = bpf_map__set_max_entries(s->maps.events, ring_bytes))
+            return Error{"sizing the events ring buffer: " + why(err)};
+    }
     // tail-called and test programs are not attached to anything themselves
     for (bpf_program* p : {s->progs.open_exit, s->progs.net_exit, s->progs.setid_exit, s->progs.syscall_exit,
                            s->progs.exec_fail_exit, s->progs.eval_record})

@@ -22,8 +22,9 @@ using Counters = std::array<ClassCounters, TL_CLASS_COUNT>;
 class Kernel {
 public:
     // open -> configure -> load -> fill the tail-call table; attach when asked.
-    // ringbuf_bytes: the events ring buffer's size (a power of two), 0 for the built-in 16 MiB
-    static Result<std::unique_ptr<Kernel>> load(bool attach, uint32_t ringbuf_bytes = 0);
+    // ring_bytes sizes the events ring buffer (a power of two, at least a
+    // page); 0 keeps the built-in 16 MiB.
+    static Result<std::unique_ptr<Kernel>> load(bool attach, uint32_t ring_bytes = 0);
     ~Kernel();
     Kernel(const Kernel&) = delete;
     Kernel& operator=(const Kernel&) = delete;

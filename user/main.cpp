@@ -275,7 +275,7 @@ int main(int argc, char** argv)
         }
         cfg->json_output = cfg->json_output || json;
         opts.iso8601 = cfg->time_format_iso_8601;
-        opts.ring_buffer_bytes = cfg->ring_buffer_bytes;
+        opts.ring_bytes = cfg->ring_buffer_bytes;
         return cmd_run(paths, *cfg, opts, stats_path);
     }
     if (check->parsed())

@@ -31,7 +31,7 @@ public:
         int sv[2];
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
             return Error{std::string("socketpair: ") + std::strerror(errno)};
-        UniqueFd ours(sv[0]), theirs(sv[1]);
+        Fd ours(sv[0]), theirs(sv[1]);
         posix_spawn_file_actions_t fa;
         posix_spawnattr_t attr;
         posix_spawn_file_actions_init(&fa);
@@ -96,9 +96,9 @@ public:
     }
 
 private:
-    Child(pid_t pid, UniqueFd in) : pid_(pid), in_(std::move(in)) {}
+    Child(pid_t pid, Fd in) : pid_(pid), in_(std::move(in)) {}
     pid_t pid_;
-    UniqueFd in_;
+    Fd in_;
     std::optional<int> status_;
 };
 

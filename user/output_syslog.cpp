@@ -82,7 +82,7 @@ private:
             return false;
         }
         std::memcpy(addr.sun_path, opts_.socket.c_str(), opts_.socket.size() + 1);
-        UniqueFd fd(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+        Fd fd(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
         // a receiver that stops reading must not hold the worker for long
         timeval tv{1, 0};
         if (!fd || setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0 ||
@@ -96,7 +96,7 @@ private:
 
     SyslogOptions opts_;
     const bool json_;
-    UniqueFd fd_;
+    Fd fd_;
     std::string why_;
 };
 
