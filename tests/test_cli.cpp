@@ -280,4 +280,44 @@ TEST_CASE("run with a config: file, webhook and a dead Alertmanager at once; SIG
     std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("run with rate_limit: the burst is shipped, the rest counted and summed up with the process")
+{
+    if (auto why = tltest::kernel_unavailable())
+        TL_SKIP("a real run needs root and BPF: " + *why);
+    std::string dir = "/tmp/tripline-cli-" + std::to_string(getpid()) + "-gate";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir + "/tripline.yaml") << "rate_limit: {enabled: true, rate: 0.001, burst: 2, summary_interval_s: 1}\n";
+    pid_t agent = start_agent({"-r", rules(), "-c", dir + "/tripline.yaml", "--json", "-o", dir + "/alerts.json",
+                               "--exit-stats", dir + "/stats.json"},
+                              dir);
+    REQUIRE(agent > 0);
+    for (int i = 0; i < 6; i++)
+        read_shadow_as("tl-cli-flood");
+    // one summary per second; a slow consumer may split the four over two
+    const std::string prefix = "rule 'Read of a sensitive file' suppressed ";
+    auto suppressed = [&] {
+        size_t n = 0;
+        std::istringstream err(tltest::read_file(dir + "/err"));
+        for (std::string l; std::getline(err, l);)
+            if (auto at = l.find(prefix); at != std::string::npos && l.find("top processes: tl-cli-flood (") != std::string::npos)
+                n += std::stoul(l.substr(at + prefix.size()));
+        return n;
+    };
+    for (int i = 0; i < 200 && suppressed() < 4; i++)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    kill(agent, SIGINT);
+    CHECK(tltest::wait_exit(agent) == 0);
+    INFO(tltest::read_file(dir + "/err"));
+    CHECK(suppressed() == 4);
+    size_t shipped = 0;
+    std::istringstream in(tltest::read_file(dir + "/alerts.json"));
+    for (std::string l; std::getline(in, l);)
+        shipped += l.find("tl-cli-flood") != std::string::npos;
+    CHECK(shipped == 2);
+    auto stats = nlohmann::json::parse(tltest::read_file(dir + "/stats.json"));
+    CHECK(stats["suppressed"] == 4);
+    std::filesystem::remove_all(dir);
+}
+
 }
