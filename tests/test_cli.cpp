@@ -256,15 +256,18 @@ TEST_CASE("run with a config: file, webhook and a dead Alertmanager at once; SIG
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     read_shadow_as("tl-cli-after");
     CHECK_FALSE(line_with(alerts, "tl-cli-after").empty());
-    auto reqs = hook.wait_requests(2);
+    // other processes on the machine may trigger rules too: count ours
+    auto hooked = [&] {
+        size_t n = 0;
+        for (const auto& r : hook.requests())
+            n += r.body.find("tl-cli-") != std::string::npos && r.headers.at("x-token") == "t0k";
+        return n;
+    };
+    for (int i = 0; i < 200 && hooked() < 2; i++)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     kill(agent, SIGINT);
     CHECK(tltest::wait_exit(agent) == 0);
-    size_t hooked = 0;
-    for (const auto& r : reqs) {
-        CHECK(r.headers.at("x-token") == "t0k");
-        hooked += r.body.find("tl-cli-") != std::string::npos;
-    }
-    CHECK(hooked == 2);
+    CHECK(hooked() == 2);
     auto stats = nlohmann::json::parse(tltest::read_file(dir + "/stats.json"));
     std::map<std::string, nlohmann::json> outs;
     for (const auto& o : stats["outputs"])
@@ -294,29 +297,35 @@ TEST_CASE("run with rate_limit: the burst is shipped, the rest counted and summe
     REQUIRE(agent > 0);
     for (int i = 0; i < 6; i++)
         read_shadow_as("tl-cli-flood");
-    // one summary per second; a slow consumer may split the four over two
-    const std::string prefix = "rule 'Read of a sensitive file' suppressed ";
+    // one summary per second (a slow consumer may split ours over two); other
+    // processes on the machine may trigger the rule too, so count our process
+    const std::string ours = "tl-cli-flood (";
     auto suppressed = [&] {
         size_t n = 0;
         std::istringstream err(tltest::read_file(dir + "/err"));
         for (std::string l; std::getline(err, l);)
-            if (auto at = l.find(prefix); at != std::string::npos && l.find("top processes: tl-cli-flood (") != std::string::npos)
-                n += std::stoul(l.substr(at + prefix.size()));
+            if (l.find("rule 'Read of a sensitive file' suppressed ") != std::string::npos)
+                if (auto at = l.find(ours); at != std::string::npos)
+                    n += std::stoul(l.substr(at + ours.size()));
         return n;
     };
-    for (int i = 0; i < 200 && suppressed() < 4; i++)
+    auto shipped = [&] {
+        size_t n = 0;
+        std::istringstream in(tltest::read_file(dir + "/alerts.json"));
+        for (std::string l; std::getline(in, l);)
+            n += l.find("tl-cli-flood") != std::string::npos;
+        return n;
+    };
+    for (int i = 0; i < 200 && suppressed() + shipped() < 6; i++)
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     kill(agent, SIGINT);
     CHECK(tltest::wait_exit(agent) == 0);
     INFO(tltest::read_file(dir + "/err"));
-    CHECK(suppressed() == 4);
-    size_t shipped = 0;
-    std::istringstream in(tltest::read_file(dir + "/alerts.json"));
-    for (std::string l; std::getline(in, l);)
-        shipped += l.find("tl-cli-flood") != std::string::npos;
-    CHECK(shipped == 2);
+    CHECK(shipped() <= 2);  // the burst (shared with anyone else who read /etc/shadow meanwhile)
+    CHECK(suppressed() + shipped() == 6);
+    CHECK(suppressed() >= 4);
     auto stats = nlohmann::json::parse(tltest::read_file(dir + "/stats.json"));
-    CHECK(stats["suppressed"] == 4);
+    CHECK(stats["suppressed"] >= 4);
     std::filesystem::remove_all(dir);
 }
 
