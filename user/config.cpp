@@ -280,6 +280,22 @@ std::vector<AppendSpec> read_append(const Reader& r, const YAML::Node& n)
     return specs;
 }
 
+// a section of `enabled` and one string that is required when enabled
+void read_switched(const Reader& r, const std::string& section, const YAML::Node& n, const std::string& name,
+                   bool& enabled, std::string& value)
+{
+    r.only(section, n, {"enabled", name});
+    for (const auto& kv : n) {
+        const std::string key = section + "." + kv.first.Scalar();
+        if (kv.first.Scalar() == "enabled")
+            enabled = r.boolean(key, kv.second);
+        else
+            value = r.string(key, kv.second);
+    }
+    if (enabled && value.empty())
+        r.fail(section + "." + name, n, "required when " + section + ".enabled is true");
+}
+
 void read_top(const Reader& r, const YAML::Node& root, Config& c)
 {
     r.only("", root,
@@ -310,15 +326,7 @@ void read_top(const Reader& r, const YAML::Node& root, Config& c)
             for (const auto& s : section({"enabled"}))
                 c.stdout_enabled = r.boolean(k + ".enabled", s.second);
         } else if (k == "file_output") {
-            for (const auto& s : section({"enabled", "filename"})) {
-                const std::string sk = s.first.Scalar();
-                if (sk == "enabled")
-                    c.file_enabled = r.boolean(k + "." + sk, s.second);
-                else
-                    c.file_filename = r.string(k + "." + sk, s.second);
-            }
-            if (c.file_enabled && c.file_filename.empty())
-                r.fail(k + ".filename", v, "required when file_output.enabled is true");
+            read_switched(r, k, v, "filename", c.file_enabled, c.file_filename);
         } else if (k == "syslog_output") {
             for (const auto& s : section({"enabled", "socket", "format", "facility", "app_name"})) {
                 const std::string sk = s.first.Scalar(), key = k + "." + sk;
@@ -338,15 +346,7 @@ void read_top(const Reader& r, const YAML::Node& root, Config& c)
                     c.syslog_app_name = r.string(key, s.second);
             }
         } else if (k == "program_output") {
-            for (const auto& s : section({"enabled", "program"})) {
-                const std::string sk = s.first.Scalar();
-                if (sk == "enabled")
-                    c.program_enabled = r.boolean(k + "." + sk, s.second);
-                else
-                    c.program_command = r.string(k + "." + sk, s.second);
-            }
-            if (c.program_enabled && c.program_command.empty())
-                r.fail(k + ".program", v, "required when program_output.enabled is true");
+            read_switched(r, k, v, "program", c.program_enabled, c.program_command);
         } else if (k == "http_output")
             read_http(r, k, v, c.http);
         else if (k == "alertmanager_output")
