@@ -307,10 +307,20 @@ TEST_CASE("rate limit: a token bucket per rule, and a summary of what it held ba
     CHECK(g.admit("R", "m", "cat", t0 + 2 * s));  // refilled at 1/s
     CHECK(g.suppressed() == 8);
     CHECK(g.summaries(t0 + 30 * s).empty());  // not yet a minute
-    auto lines = g.summaries(t0 + 60 * s);
-    REQUIRE(lines.size() == 1);
-    CHECK(lines[0] == "rule 'R' suppressed 8 times in the last 60s (rate limit 8, duplicates 0), top processes: "
-                      "cat (5), bash (3)");
+    auto sums = g.summaries(t0 + 60 * s);
+    REQUIRE(sums.size() == 1);
+    CHECK(sums[0].line() == "rule 'R' suppressed 8 times in the last 60s (rate limit 8, duplicates 0), top processes: "
+                            "cat (5), bash (3)");
+    // and as an alert of its own, for the outputs
+    Shipped a = suppressed_alert(sums[0], "node-1", 1700000000123456789ULL, true);
+    CHECK(a.text == "2023-11-14T22:13:20.123456789Z: Notice " + sums[0].line());
+    CHECK(a.priority == Priority::Notice);
+    auto j = nlohmann::json::parse(a.json);
+    CHECK(j["rule"] == "tripline suppressed alerts");
+    CHECK(j["output"] == a.text);
+    CHECK(j["output_fields"]["tripline.suppressed_rule"] == "R");
+    CHECK(j["output_fields"]["tripline.rate_limited"] == 8);
+    CHECK(j["output_fields"]["tripline.top_processes"] == "cat (5), bash (3)");
     CHECK(g.summaries(t0 + 120 * s).empty());  // counts restart
     CHECK(with_commas(1204) == "1,204");
     CHECK(with_commas(1234567) == "1,234,567");
@@ -329,10 +339,11 @@ TEST_CASE("dedup: identical alerts within the window are held back")
     CHECK(g.admit("R", "different", "cat", 5 * s));
     CHECK(g.admit("Q", "same", "cat", 5 * s));  // another rule's alert is not a duplicate
     CHECK(g.admit("R", "same", "cat", 11 * s));  // the window has passed
-    auto lines = g.summaries(61 * s);
-    REQUIRE(lines.size() == 1);
-    CHECK(lines[0].find("rule 'R' suppressed 1 times") != std::string::npos);
-    CHECK(lines[0].find("duplicates 1") != std::string::npos);
+    auto sums = g.summaries(61 * s);
+    REQUIRE(sums.size() == 1);
+    CHECK(sums[0].rule == "R");
+    CHECK(sums[0].duplicates == 1);
+    CHECK(sums[0].rate_limited == 0);
 }
 
 TEST_CASE("append_output: extra text and fields, by rule, tag and source")

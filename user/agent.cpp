@@ -136,8 +136,12 @@ void Agent::handle(const void* data, size_t size)
 void Agent::tick()
 {
     if (gate_.enabled())
-        for (const auto& line : gate_.summaries(clock_ns(CLOCK_MONOTONIC)))
-            log::warn(line);
+        for (const auto& s : gate_.summaries(clock_ns(CLOCK_MONOTONIC))) {
+            log::warn(s.line());
+            if (outputs_)
+                outputs_->push(suppressed_alert(s, ctx_.hostname, static_cast<uint64_t>(clock_ns(CLOCK_REALTIME)),
+                                                opts_.iso8601));
+        }
     if (on_tick)
         on_tick();
 }

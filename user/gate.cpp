@@ -1,7 +1,11 @@
 // Rate limit and de-duplication; see gate.h.
 #include "user/gate.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
+
+#include "user/alert.h"
 
 namespace tripline {
 
@@ -58,28 +62,58 @@ bool AlertGate::admit(const std::string& rule, const std::string& message, const
     return true;
 }
 
-std::vector<std::string> AlertGate::summaries(uint64_t now_ns)
+std::string Suppressed::line() const
 {
-    std::vector<std::string> lines;
+    std::string out = "rule '" + rule + "' suppressed " + with_commas(rate_limited + duplicates) +
+                      " times in the last " + std::to_string(seconds) + "s (rate limit " + with_commas(rate_limited) +
+                      ", duplicates " + with_commas(duplicates) + "), top processes:";
+    for (size_t i = 0; i < top.size(); i++)
+        out += (i ? ", " : " ") + top[i].first + " (" + with_commas(top[i].second) + ")";
+    return out;
+}
+
+Shipped suppressed_alert(const Suppressed& s, const std::string& hostname, uint64_t time_ns, bool iso8601)
+{
+    const std::string text =
+        (iso8601 ? rfc3339(time_ns) : clock_time(time_ns)) + ": " + priority_name(Priority::Notice) + " " + s.line();
+    std::string top;
+    for (const auto& [process, n] : s.top)
+        top += (top.empty() ? "" : ", ") + process + " (" + std::to_string(n) + ")";
+    nlohmann::ordered_json j;
+    j["hostname"] = hostname;
+    j["output"] = text;
+    j["output_fields"] = {{"tripline.suppressed_rule", s.rule},
+                          {"tripline.rate_limited", s.rate_limited},
+                          {"tripline.duplicates", s.duplicates},
+                          {"tripline.interval_s", s.seconds},
+                          {"tripline.top_processes", top}};
+    j["priority"] = priority_name(Priority::Notice);
+    j["rule"] = kSuppressedRule;
+    j["source"] = "internal";
+    j["tags"] = {"tripline"};
+    j["time"] = rfc3339(time_ns);
+    return Shipped{text, j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace), Priority::Notice,
+                   time_ns};
+}
+
+std::vector<Suppressed> AlertGate::summaries(uint64_t now_ns)
+{
+    std::vector<Suppressed> out;
     if (!summary_started_ || now_ns - last_summary_ns_ < cfg_.summary_interval_ns)
-        return lines;
+        return out;
     const uint64_t secs = (now_ns - last_summary_ns_) / 1'000'000'000ULL;
     last_summary_ns_ = now_ns;
     for (const auto& [rule, h] : held_) {
-        std::vector<std::pair<std::string, uint64_t>> top(h.processes.begin(), h.processes.end());
-        std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-        std::string line = "rule '" + rule + "' suppressed " + with_commas(h.rate_limited + h.duplicates) +
-                           " times in the last " + std::to_string(secs) + "s (rate limit " +
-                           with_commas(h.rate_limited) + ", duplicates " + with_commas(h.duplicates) +
-                           "), top processes:";
-        for (size_t i = 0; i < top.size() && i < 3; i++)
-            line += (i ? ", " : " ") + top[i].first + " (" + with_commas(top[i].second) + ")";
-        lines.push_back(line);
+        Suppressed s{rule, h.rate_limited, h.duplicates, secs, {h.processes.begin(), h.processes.end()}};
+        std::stable_sort(s.top.begin(), s.top.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+        if (s.top.size() > 3)
+            s.top.resize(3);
+        out.push_back(std::move(s));
     }
     held_.clear();
     // forget duplicates older than the window, so the table stays as small as the traffic
     std::erase_if(seen_, [&](const auto& kv) { return now_ns - kv.second >= cfg_.dedup_window_ns; });
-    return lines;
+    return out;
 }
 
 }  // namespace tripline

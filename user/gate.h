@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "user/output.h"
+
 namespace tripline {
 
 struct GateConfig {
@@ -22,6 +24,22 @@ struct GateConfig {
     uint64_t summary_interval_ns = 60'000'000'000ULL;
 };
 
+// what the gate held back of one rule's alerts during one interval
+struct Suppressed {
+    std::string rule;
+    uint64_t rate_limited = 0, duplicates = 0;
+    uint64_t seconds = 0;                                  // the interval
+    std::vector<std::pair<std::string, uint64_t>> top;     // processes, most first, three at most
+    // "rule 'X' suppressed 1,204 times in the last 60s (rate limit 1,204, duplicates 0), top processes: cat (1,000)"
+    std::string line() const;
+};
+
+// The summary as an alert of its own (rule "tripline suppressed alerts",
+// priority Notice, source "internal"), so it reaches the outputs operators
+// read, not only tripline's log.
+constexpr const char* kSuppressedRule = "tripline suppressed alerts";
+Shipped suppressed_alert(const Suppressed& s, const std::string& hostname, uint64_t time_ns, bool iso8601);
+
 class AlertGate {
 public:
     explicit AlertGate(GateConfig cfg = {}) : cfg_(cfg) {}
@@ -29,9 +47,9 @@ public:
     // true: ship it. `message` identifies identical alerts (the rendered
     // output without its time); `process` is named in the summary.
     bool admit(const std::string& rule, const std::string& message, const std::string& process, uint64_t now_ns);
-    // one line per rule that had alerts held back, once per interval (none
-    // before the interval has passed); counts restart after each summary
-    std::vector<std::string> summaries(uint64_t now_ns);
+    // one per rule that had alerts held back, once per interval (none before
+    // the interval has passed); counts restart after each summary
+    std::vector<Suppressed> summaries(uint64_t now_ns);
     uint64_t suppressed() const { return total_; }
 
 private:
