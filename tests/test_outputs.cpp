@@ -322,6 +322,13 @@ TEST_CASE("rate limit: a token bucket per rule, and a summary of what it held ba
     CHECK(j["output_fields"]["tripline.rate_limited"] == 8);
     CHECK(j["output_fields"]["tripline.top_processes"] == "cat (5), bash (3)");
     CHECK(g.summaries(t0 + 120 * s).empty());  // counts restart
+    int later = 0;
+    for (int i = 0; i < 4; i++)
+        later += g.admit("R", "m", "bash", t0 + 121 * s);  // the bucket is full again
+    CHECK(later == 3);
+    auto at_exit = g.summaries(t0 + 122 * s, true);  // at exit: before the interval has passed
+    REQUIRE(at_exit.size() == 1);
+    CHECK(at_exit[0].rate_limited == 1);
     CHECK(with_commas(1204) == "1,204");
     CHECK(with_commas(1234567) == "1,234,567");
     CHECK(with_commas(12) == "12");

@@ -133,15 +133,21 @@ void Agent::handle(const void* data, size_t size)
     }
 }
 
+void Agent::summarize(bool final)
+{
+    if (!gate_.enabled())
+        return;
+    for (const auto& s : gate_.summaries(clock_ns(CLOCK_MONOTONIC), final)) {
+        log::warn(s.line());
+        if (outputs_)
+            outputs_->push(suppressed_alert(s, ctx_.hostname, static_cast<uint64_t>(clock_ns(CLOCK_REALTIME)),
+                                            opts_.iso8601));
+    }
+}
+
 void Agent::tick()
 {
-    if (gate_.enabled())
-        for (const auto& s : gate_.summaries(clock_ns(CLOCK_MONOTONIC))) {
-            log::warn(s.line());
-            if (outputs_)
-                outputs_->push(suppressed_alert(s, ctx_.hostname, static_cast<uint64_t>(clock_ns(CLOCK_REALTIME)),
-                                                opts_.iso8601));
-        }
+    summarize(false);
     if (on_tick)
         on_tick();
 }
@@ -164,6 +170,7 @@ Result<Ok> Agent::run(const std::atomic<bool>& stop)
     }
     // drain what the kernel already sent
     auto r = poll(0);
+    summarize(true);  // what the gate held back since the last summary, before the outputs drain
     if (!r)
         return Error{r.error()};
     return Ok{};

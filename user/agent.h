@@ -69,6 +69,7 @@ private:
     Agent(Ruleset rules, AgentOptions opts) : rules_(std::move(rules)), opts_(opts) {}
     static int on_sample(void* ctx, void* data, size_t size);
     void handle(const void* data, size_t size);
+    void summarize(bool final);  // the gate's summaries: to the log and the outputs
     uint64_t wall_clock_ns(uint64_t boot_ns) const;
 
     Ruleset rules_;

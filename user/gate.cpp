@@ -96,10 +96,10 @@ Shipped suppressed_alert(const Suppressed& s, const std::string& hostname, uint6
                    time_ns};
 }
 
-std::vector<Suppressed> AlertGate::summaries(uint64_t now_ns)
+std::vector<Suppressed> AlertGate::summaries(uint64_t now_ns, bool final)
 {
     std::vector<Suppressed> out;
-    if (!summary_started_ || now_ns - last_summary_ns_ < cfg_.summary_interval_ns)
+    if (!summary_started_ || (!final && now_ns - last_summary_ns_ < cfg_.summary_interval_ns))
         return out;
     const uint64_t secs = (now_ns - last_summary_ns_) / 1'000'000'000ULL;
     last_summary_ns_ = now_ns;

@@ -48,8 +48,8 @@ public:
     // output without its time); `process` is named in the summary.
     bool admit(const std::string& rule, const std::string& message, const std::string& process, uint64_t now_ns);
     // one per rule that had alerts held back, once per interval (none before
-    // the interval has passed); counts restart after each summary
-    std::vector<Suppressed> summaries(uint64_t now_ns);
+    // the interval has passed, unless `final`: at exit); counts restart after each summary
+    std::vector<Suppressed> summaries(uint64_t now_ns, bool final = false);
     uint64_t suppressed() const { return total_; }
 
 private:
