@@ -219,6 +219,7 @@ TEST_CASE("config: -c and -o key=value; refusals exit 1 naming the key and where
     Captured unknown = capture({bin(), "run", "-r", rules(), "-o", "http_output.urll=http://x/"});
     CHECK(unknown.status == 1);
     CHECK(unknown.err.find("http_output.urll: unknown key") != std::string::npos);
+    std::filesystem::remove_all(std::filesystem::path(cfg).parent_path());
 }
 
 TEST_CASE("run with a config: file, webhook and a dead Alertmanager at once; SIGHUP reopens the file; ring buffer size; exit stats per output")
