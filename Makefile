@@ -39,7 +39,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++20 -Wall -Wextra -Werror -Wno-missing-field-initializers -MMD -MP \
 	-I. -I$(OUT)
-LDLIBS := -lbpf -lelf -lz -lyaml-cpp -lre2 -lpthread
+LDLIBS := -lbpf -lelf -lz -lyaml-cpp -lre2 -lcurl -lpthread
 
 RULEGEN_SRCS := $(sort $(wildcard rulegen/*.cpp))
 USER_SRCS := $(filter-out user/main.cpp,$(sort $(wildcard user/*.cpp)))

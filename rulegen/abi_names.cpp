@@ -63,11 +63,17 @@ std::string errno_name(int64_t err)
     return n ? n : "";
 }
 
+std::string failure_name(int64_t res)
+{
+    // below -4095 it is no errno, and negating INT64_MIN would overflow (found by fuzz_event)
+    return res < 0 && res >= -4095 ? errno_name(-res) : "";
+}
+
 std::string evt_res_string(int64_t rawres)
 {
     if (rawres >= 0)
         return "SUCCESS";
-    std::string n = errno_name(-rawres);
+    std::string n = failure_name(rawres);
     return n.empty() ? std::to_string(rawres) : n;
 }
 

@@ -21,6 +21,7 @@ const char* l4proto_name(uint32_t l4proto);     // "tcp", ...; nullptr for unkno
 const char* class_name(uint32_t class_id);      // "open"
 uint32_t evt_type_class(uint32_t evt_type);    // TL_EVT_OPENAT -> TL_CLASS_OPEN
 std::string errno_name(int64_t err);            // 2 -> "ENOENT"; "" when unknown
+std::string failure_name(int64_t res);          // a syscall result: -2 -> "ENOENT"; "" when not an errno
 std::string evt_res_string(int64_t rawres);     // "SUCCESS", "ENOENT", or the number
 
 struct SyscallInfo {

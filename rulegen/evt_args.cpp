@@ -488,13 +488,13 @@ std::pair<std::string, std::string> render(const Event& e, const std::vector<Par
     char buf[64];
     switch (p.kind) {
     case K::Errno:
-        return {std::to_string(*num), *num < 0 ? errno_name(-*num) : ""};
+        return {std::to_string(*num), failure_name(*num)};
     case K::Fd: {
         std::string resolved;
         if (*num == -100)
             resolved = "AT_FDCWD";
-        else if (*num < 0)
-            resolved = errno_name(-*num);
+        else
+            resolved = failure_name(*num);
         return {std::to_string(*num), resolved};
     }
     case K::Pid: {

@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "tests/http_server.h"
 #include "tests/support.h"
 
 using tltest::capture;
@@ -57,6 +58,41 @@ std::set<uint32_t> loaded_programs()
     for (const auto& p : nlohmann::json::parse(capture({"/usr/sbin/bpftool", "-j", "prog", "list"}).out))
         ids.insert(p["id"].get<uint32_t>());
     return ids;
+}
+
+
+// starts `tripline run ARGS` and waits until it says it is watching; -1 if it never does
+pid_t start_agent(const std::vector<std::string>& args, const std::string& dir)
+{
+    std::vector<std::string> argv{bin(), "run"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    pid_t agent = tltest::spawn(argv, dir + "/out", dir + "/err");
+    for (int i = 0; i < 200 && tltest::read_file(dir + "/err").find("watching") == std::string::npos; i++)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return tltest::read_file(dir + "/err").find("watching") != std::string::npos ? agent : -1;
+}
+
+// a child named `name` opens /etc/shadow for reading
+void read_shadow_as(const char* name)
+{
+    tltest::run_child([name]() {
+        prctl(PR_SET_NAME, name);
+        int fd = open("/etc/shadow", O_RDONLY);
+        return fd < 0 ? 1 : (close(fd), 0);
+    });
+}
+
+// the first line of `path` holding `what`, waiting up to 5 s for it
+std::string line_with(const std::string& path, const std::string& what)
+{
+    for (int i = 0; i < 100; i++) {
+        std::istringstream in(tltest::read_file(path));
+        for (std::string l; std::getline(in, l);)
+            if (l.find(what) != std::string::npos)
+                return l;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return "";
 }
 
 }  // namespace
@@ -155,29 +191,12 @@ TEST_CASE("run: alerts as JSON to a file; Ctrl-C stops it and releases every BPF
     std::string dir = "/tmp/tripline-cli-" + std::to_string(getpid());
     std::filesystem::create_directories(dir);
     std::string alerts = dir + "/alerts.json";
-    pid_t agent = tltest::spawn({bin(), "run", "-r", rules(), "--json", "-o", alerts}, dir + "/out", dir + "/err");
-    // wait for the agent to say it is watching
-    for (int i = 0; i < 200 && tltest::read_file(dir + "/err").find("watching") == std::string::npos; i++)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    REQUIRE(tltest::read_file(dir + "/err").find("watching") != std::string::npos);
+    pid_t agent = start_agent({"-r", rules(), "--json", "-o", alerts}, dir);
+    REQUIRE(agent > 0);
     const std::set<uint32_t> held = programs_of(agent);
     CHECK(held.size() >= 9);  // the dispatcher, the class programs, exec, fork, exit
-    pid_t reader = 0;
-    tltest::run_child(
-        []() {
-            prctl(PR_SET_NAME, "tl-cli-reader");
-            int fd = open("/etc/shadow", O_RDONLY);
-            return fd < 0 ? 1 : (close(fd), 0);
-        },
-        &reader);
-    std::string line;
-    for (int i = 0; i < 100 && line.empty(); i++) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        std::istringstream in(tltest::read_file(alerts));
-        for (std::string l; std::getline(in, l);)
-            if (l.find("tl-cli-reader") != std::string::npos)
-                line = l;
-    }
+    read_shadow_as("tl-cli-reader");
+    std::string line = line_with(alerts, "tl-cli-reader");
     kill(agent, SIGINT);
     CHECK(tltest::wait_exit(agent) == 0);
     REQUIRE_FALSE(line.empty());
@@ -234,6 +253,143 @@ TEST_CASE("run -r falco_rules.yaml: all 25 rules load and attach, and a Falco ru
     CHECK(j["priority"] == "Notice");
     CHECK(j["output_fields"]["proc.name"] == "tl-cli-traceme");
     CHECK(j["output_fields"]["evt.type"] == "ptrace");
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("config: -c and -o key=value; refusals exit 1 naming the key and where")
+{
+    std::string cfg = write_temp("tripline.yaml", "rules_files: [" + rules() + "]\nrules:\n  - disable: {rule: \"*\"}\n"
+                                                  "  - enable: {rule: \"Write below /etc\"}\n");
+    Captured ok = capture({bin(), "check", "-c", cfg});
+    CHECK(ok.status == 0);
+    CHECK(ok.out.find("ok: 7 rules (1 enabled)") != std::string::npos);
+
+    std::string bad = write_temp("bad.yaml", "json_output: true\nhttp_output:\n  retries: lots\n");
+    Captured refused = capture({bin(), "check", "-c", bad});
+    CHECK(refused.status == 1);
+    CHECK(refused.err == "tripline: config: " + bad + ":3: http_output.retries: expected an integer, got 'lots'\n");
+
+    Captured missing = capture({bin(), "run", "-c", "/nonexistent/tripline.yaml"});
+    CHECK(missing.status == 1);
+    CHECK(missing.err.find("/nonexistent/tripline.yaml: no such file") != std::string::npos);
+
+    Captured over = capture({bin(), "run", "-r", rules(), "-o", "rate_limit.burst=0"});
+    CHECK(over.status == 1);
+    CHECK(over.err.find("-o rate_limit.burst=0: rate_limit.burst: must be at least 1") != std::string::npos);
+
+    Captured unknown = capture({bin(), "run", "-r", rules(), "-o", "http_output.urll=http://x/"});
+    CHECK(unknown.status == 1);
+    CHECK(unknown.err.find("http_output.urll: unknown key") != std::string::npos);
+    std::filesystem::remove_all(std::filesystem::path(cfg).parent_path());
+}
+
+TEST_CASE("run with a config: file, webhook and a dead Alertmanager at once; SIGHUP reopens the file; ring buffer size; exit stats per output")
+{
+    if (auto why = tltest::kernel_unavailable())
+        TL_SKIP("a real run needs root and BPF: " + *why);
+    std::string dir = "/tmp/tripline-cli-" + std::to_string(getpid()) + "-outputs";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    tltest::HttpServer hook;
+    const std::string alerts = dir + "/alerts.json";
+    std::ofstream(dir + "/tripline.yaml")
+        << "json_output: true\nstdout_output: {enabled: false}\n"
+        << "file_output: {enabled: true, filename: " << alerts << "}\n"
+        << "http_output: {enabled: true, url: '" << hook.url("/hook") << "', headers: {X-Token: t0k}}\n"
+        << "alertmanager_output: {enabled: true, url: 'http://127.0.0.1:" << tltest::dead_port()
+        << "', retries: 0, timeout_ms: 200}\n"
+        << "append_output:\n  - match: {tags: [filesystem]}\n"
+        << "    extra_output: 'rule_id=%tripline.rule_id'\n    extra_fields: [tripline.generation]\n"
+        << "buffers: {ring_buffer_mb: 4}\n";
+    pid_t agent = start_agent({"-r", rules(), "-c", dir + "/tripline.yaml", "--exit-stats", dir + "/stats.json"}, dir);
+    REQUIRE(agent > 0);
+    CHECK(capture({"/usr/sbin/bpftool", "map", "show", "name", "events"}).out.find("max_entries 4194304") !=
+          std::string::npos);
+    read_shadow_as("tl-cli-before");
+    std::string before = line_with(alerts, "tl-cli-before");
+    REQUIRE_FALSE(before.empty());
+    auto j = nlohmann::json::parse(before);
+    CHECK(j["output"].get<std::string>().find("rule_id=") != std::string::npos);
+    CHECK(j["output_fields"].contains("tripline.generation"));
+    // logrotate: rename, then HUP
+    std::filesystem::rename(alerts, alerts + ".1");
+    kill(agent, SIGHUP);
+    for (int i = 0; i < 100 && !std::filesystem::exists(alerts); i++)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    read_shadow_as("tl-cli-after");
+    CHECK_FALSE(line_with(alerts, "tl-cli-after").empty());
+    // other processes on the machine may trigger rules too: count ours
+    auto hooked = [&] {
+        size_t n = 0;
+        for (const auto& r : hook.requests())
+            n += r.body.find("tl-cli-") != std::string::npos && r.headers.at("x-token") == "t0k";
+        return n;
+    };
+    for (int i = 0; i < 200 && hooked() < 2; i++)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    kill(agent, SIGINT);
+    CHECK(tltest::wait_exit(agent) == 0);
+    CHECK(hooked() == 2);
+    auto stats = nlohmann::json::parse(tltest::read_file(dir + "/stats.json"));
+    std::map<std::string, nlohmann::json> outs;
+    for (const auto& o : stats["outputs"])
+        outs[o["name"]] = o;
+    REQUIRE(outs.size() == 3);
+    CHECK(outs["file"]["sent"] >= 2);
+    CHECK(outs["http"]["sent"] >= 2);
+    CHECK(outs["alertmanager"]["sent"] == 0);
+    CHECK(outs["alertmanager"]["failed"] >= 2);  // the dead one failed; the others were not held by it
+    std::string err = tltest::read_file(dir + "/err");
+    CHECK(err.find("output file: sent") != std::string::npos);
+    CHECK(err.find("SIGHUP: reopening") != std::string::npos);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("run with rate_limit: the burst is shipped, the rest counted and summed up with the process")
+{
+    if (auto why = tltest::kernel_unavailable())
+        TL_SKIP("a real run needs root and BPF: " + *why);
+    std::string dir = "/tmp/tripline-cli-" + std::to_string(getpid()) + "-gate";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir + "/tripline.yaml") << "rate_limit: {enabled: true, rate: 0.001, burst: 2, summary_interval_s: 1}\n";
+    pid_t agent = start_agent({"-r", rules(), "-c", dir + "/tripline.yaml", "--json", "-o", dir + "/alerts.json",
+                               "--exit-stats", dir + "/stats.json"},
+                              dir);
+    REQUIRE(agent > 0);
+    for (int i = 0; i < 6; i++)
+        read_shadow_as("tl-cli-flood");
+    // one summary per second (a slow consumer may split ours over two); other
+    // processes on the machine may trigger the rule too, so count our process
+    const std::string ours = "tl-cli-flood (";
+    auto suppressed = [&] {
+        size_t n = 0;
+        std::istringstream err(tltest::read_file(dir + "/err"));
+        for (std::string l; std::getline(err, l);)
+            if (l.find("rule 'Read of a sensitive file' suppressed ") != std::string::npos)
+                if (auto at = l.find(ours); at != std::string::npos)
+                    n += std::stoul(l.substr(at + ours.size()));
+        return n;
+    };
+    auto shipped = [&] {
+        size_t n = 0;
+        std::istringstream in(tltest::read_file(dir + "/alerts.json"));
+        for (std::string l; std::getline(in, l);)
+            n += l.find("tl-cli-flood") != std::string::npos && l.find("tripline suppressed alerts") == std::string::npos;
+        return n;
+    };
+    for (int i = 0; i < 200 && suppressed() + shipped() < 6; i++)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    kill(agent, SIGINT);
+    CHECK(tltest::wait_exit(agent) == 0);
+    INFO(tltest::read_file(dir + "/err"));
+    CHECK(shipped() <= 2);  // the burst (shared with anyone else who read /etc/shadow meanwhile)
+    CHECK(suppressed() + shipped() == 6);
+    CHECK(suppressed() >= 4);
+    auto stats = nlohmann::json::parse(tltest::read_file(dir + "/stats.json"));
+    CHECK(stats["suppressed"] >= 4);
+    // the summary reached the output too
+    CHECK(tltest::read_file(dir + "/alerts.json").find("\"rule\":\"tripline suppressed alerts\"") != std::string::npos);
     std::filesystem::remove_all(dir);
 }
 

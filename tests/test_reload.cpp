@@ -19,12 +19,23 @@
 #include <set>
 
 #include "tests/support.h"
+#include "user/sinks.h"
 
 using namespace tripline;
 using tltest::LiveAgent;
 using tltest::SeenAlert;
 
 namespace {
+
+// one file output, as `run -o FILE` makes it
+std::unique_ptr<Outputs> file_outputs(const std::string& path, bool json)
+{
+    auto sink = file_sink(path, json);
+    REQUIRE_MESSAGE(sink.ok(), sink.error());
+    auto outs = std::make_unique<Outputs>();
+    outs->add(std::move(*sink), 65536);
+    return outs;
+}
 
 // A rule on opens of DIR/t-* by processes named `comm`; `shape` varies the
 // condition so that the two rulesets' tables differ, not only their names.
@@ -196,16 +207,13 @@ TEST_CASE("ring-buffer loss becomes one rate-limited 'tripline dropped events' a
     tltest::TempDir dir("loss");
     const std::string comm = "tl-loss-trig";
     AgentOptions opts;
-    opts.json = true;
     opts.ring_bytes = 16384;  // a few records: the test stops consuming to overflow it
     opts.drop_alert_interval = std::chrono::hours(1);
     auto started = Agent::start(tltest::must_compile(trigger_rule("Loss test", comm, dir.path, 0)), opts);
     INFO(started.error());
     REQUIRE(started.ok());
     Agent& agent = **started;
-    auto out = Output::open(dir.path + "/alerts.json");
-    REQUIRE(out.ok());
-    agent.set_output(std::move(*out));
+    agent.set_outputs(file_outputs(dir.path + "/alerts.json", true));
     std::vector<Alert> drops;
     agent.on_alert = [&](const Alert& a, const Event&) {
         if (a.rule->name == kDropAlertRule)
@@ -293,9 +301,7 @@ TEST_CASE("stop: what was triggered just before is drained from the ring buffer 
     auto started = Agent::start(tltest::must_compile(trigger_rule("Stop test", comm, dir.path, 0)), {});
     REQUIRE(started.ok());
     Agent& agent = **started;
-    auto out = Output::open(dir.path + "/alerts.txt");
-    REQUIRE(out.ok());
-    agent.set_output(std::move(*out));
+    agent.set_outputs(file_outputs(dir.path + "/alerts.txt", false));
     Shared* sh = shared_page();
     REQUIRE(wait_child(start_trigger(sh, comm, dir.path, 50, 0)) == 0);
     munmap(sh, sizeof(Shared));

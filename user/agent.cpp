@@ -129,18 +129,28 @@ void Agent::handle(const void* data, size_t size)
     }
     const std::shared_ptr<const Ruleset> rules = gen->second;  // held: on_alert may reload
     for (const Rule* rule : confirm(*rules, *e, ctx_, stats_.confirm)) {
+        Alert alert = make_alert(*rule, *e, ctx_, wall_clock_ns(e->rec.ts_ns));
+        if (appender_)
+            appender_->apply(alert, *e, ctx_, rule - rules->rules.data(), e->rec.gen);
         stats_.alerts++;
         stats_.rule_matches[rule->name]++;
-        send(make_alert(*rule, *e, ctx_, wall_clock_ns(e->rec.ts_ns)), *e);
+        if (on_alert)
+            on_alert(alert, *e);
+        if (gate_.enabled() && !gate_.admit(rule->name, alert.message, e->rec.comm, clock_ns(CLOCK_MONOTONIC))) {
+            stats_.suppressed++;
+            continue;
+        }
+        ship(alert);
     }
 }
 
-void Agent::send(const Alert& alert, const Event& e)
+// to every output, rendered once in each form some output uses
+void Agent::ship(const Alert& alert)
 {
-    if (on_alert)
-        on_alert(alert, e);
-    if (output_)
-        output_->push(opts_.json ? format_json(alert, ctx_.hostname) : format_text(alert));
+    if (outputs_)
+        outputs_->push(Shipped{outputs_->wants_text ? format_text(alert, opts_.iso8601) : std::string(),
+                               outputs_->wants_json ? format_json(alert, ctx_.hostname, opts_.iso8601) : std::string(),
+                               alert.rule->priority, alert.time_ns});
 }
 
 bool Agent::check_drops()
@@ -173,8 +183,29 @@ bool Agent::check_drops()
     lost_reported_ = total;
     last_drop_alert_ = now;
     stats_.drop_alerts++;
-    send(a, Event{});
+    if (on_alert)
+        on_alert(a, Event{});
+    ship(a);  // rate-limited above, not by the gate
     return true;
+}
+
+void Agent::summarize(bool final)
+{
+    if (!gate_.enabled())
+        return;
+    for (const auto& s : gate_.summaries(clock_ns(CLOCK_MONOTONIC), final)) {
+        log::warn(s.line());
+        if (outputs_)
+            outputs_->push(suppressed_alert(s, ctx_.hostname, static_cast<uint64_t>(clock_ns(CLOCK_REALTIME)),
+                                            opts_.iso8601));
+    }
+}
+
+void Agent::tick()
+{
+    summarize(false);
+    if (on_tick)
+        on_tick();
 }
 
 Result<int> Agent::poll(int timeout_ms)
@@ -193,6 +224,7 @@ Result<Ok> Agent::run(const std::atomic<bool>& stop)
         auto r = poll(100);
         if (!r)
             return Error{r.error()};
+        tick();
     }
     shutdown();
     return Ok{};
@@ -218,14 +250,23 @@ bool Agent::shutdown(std::chrono::milliseconds limit)
     if (auto r = drain(limit / 2); !r)
         log::error(r.error());
     check_drops();
-    if (!output_)
+    summarize(true);  // what the gate held back since the last summary, before the outputs drain
+    if (!outputs_)
         return true;
+    auto dropped = [&] {
+        uint64_t n = 0;
+        for (const auto& o : outputs_->counters())
+            n += o.dropped;
+        return n;
+    };
+    const uint64_t before = dropped();
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
-    const bool flushed = output_->flush(std::max(left, std::chrono::milliseconds(100)));
-    if (!flushed)
-        log::error("stopping with " + std::to_string(output_->queued()) + " alerts not yet written to " +
-                   output_->name());
-    return flushed;
+    outputs_->drain_timeout = std::min(outputs_->drain_timeout, std::max(left, std::chrono::milliseconds(100)));
+    outputs_->drain();
+    const uint64_t lost = dropped() - before;
+    if (lost)
+        log::error("stopping with " + std::to_string(lost) + " alerts not delivered (counted as dropped)");
+    return lost == 0;
 }
 
 Result<Ok> Agent::reload(Ruleset rules)
@@ -251,11 +292,7 @@ Result<Ok> Agent::reload(Ruleset rules)
 
 std::vector<OutputCounters> Agent::output_counters() const
 {
-    // one output for now; the configurable outputs will answer for themselves here
-    if (!output_)
-        return {};
-    return {OutputCounters{output_->name(), output_->written(), output_->failed(), output_->dropped(),
-                           output_->queued()}};
+    return outputs_ ? outputs_->counters() : std::vector<OutputCounters>{};
 }
 
 Health Agent::health() const
@@ -290,8 +327,14 @@ std::string Agent::summary_json() const
     j["cpu_user_s"] = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
     j["cpu_sys_s"] = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
     j["max_rss_kb"] = ru.ru_maxrss;
-    if (output_)
-        j["output"] = {{"written", output_->written()}, {"dropped", output_->dropped()}, {"failed", output_->failed()}};
+    j["suppressed"] = stats_.suppressed;
+    uint64_t sent = 0, dropped = 0, failed = 0;
+    for (const auto& o : output_counters()) {
+        sent += o.sent;
+        dropped += o.dropped;
+        failed += o.failed;
+    }
+    j["output"] = {{"written", sent}, {"dropped", dropped}, {"failed", failed}};
     return j.dump();
 }
 
@@ -309,9 +352,10 @@ std::string Agent::summary() const
     o << "ia32: " << c[TL_CLASS_NONE][TL_CNT_COMPAT_SKIPPED] << " syscalls of watched kinds not decoded\n";
     o << "records " << stats_.records << ", malformed " << stats_.decode_errors << ", candidates "
       << stats_.confirm.candidates << ", confirmed " << stats_.confirm.confirmed << ", rejected "
-      << stats_.confirm.rejected << ", alerts " << stats_.alerts;
-    if (output_)
-        o << ", written " << output_->written() << ", output drops " << output_->dropped();
+      << stats_.confirm.rejected << ", alerts " << stats_.alerts << ", suppressed " << stats_.suppressed;
+    for (const auto& out : output_counters())
+        o << "\noutput " << out.name << ": sent " << out.sent << ", failed " << out.failed << ", dropped "
+          << out.dropped << ", queued " << out.queued;
     return o.str();
 }
 

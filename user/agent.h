@@ -1,5 +1,7 @@
 // The agent: the loaded kernel side, the ruleset it runs, the ring-buffer
-// consumer that confirms candidates and hands alerts to the output.
+// consumer that confirms candidates, appends append_output's fields, passes
+// them through the rate limit and de-duplication, and fans them out to the
+// outputs.
 #pragma once
 
 #include <atomic>
@@ -12,6 +14,8 @@
 
 #include "rulegen/ruleset.h"
 #include "user/alert.h"
+#include "user/append.h"
+#include "user/gate.h"
 #include "user/kernel.h"
 #include "user/metrics.h"
 #include "user/output.h"
@@ -22,7 +26,7 @@ struct ring_buffer;
 namespace tripline {
 
 struct AgentOptions {
-    bool json = false;
+    bool iso8601 = true;    // the text line's time: RFC 3339, or Falco's clock time
     bool ship_all = false;  // --no-kernel-filter: the kernel forwards every event
     bool attach = true;     // false for tests that only evaluate records
     uint32_t ring_bytes = 0;  // events ring buffer size; 0: the built-in 16 MiB
@@ -37,6 +41,7 @@ struct AgentStats {
     uint64_t unknown_generation = 0;  // records of a generation no longer held
     uint64_t alerts = 0;
     uint64_t drop_alerts = 0;
+    uint64_t suppressed = 0;     // held back by the rate limit or de-duplication
     ConfirmStats confirm;
     std::map<std::string, uint64_t> rule_matches;
 };
@@ -52,8 +57,10 @@ public:
     // consumes what the ring buffer holds, waiting up to timeout_ms for it;
     // checks the kernel's loss counters about once a second
     Result<int> poll(int timeout_ms);
-    // polls until `stop` is set, then shuts down (below)
+    // polls until `stop` is set, calling tick() between polls, then shuts down (below)
     Result<Ok> run(const std::atomic<bool>& stop);
+    // the periodic work: the gate's summaries, then on_tick
+    void tick();
     // consumes everything the ring buffer holds now, for at most `limit`
     Result<Ok> drain(std::chrono::milliseconds limit = std::chrono::seconds(2));
     // stop producing (detach every program), drain the ring buffer, then the
@@ -69,10 +76,14 @@ public:
     // the interval has passed; returns whether it sent one
     bool check_drops();
 
-    // where alert lines go (stdout when unset); tests can also take alerts directly
-    void set_output(std::unique_ptr<Output> out) { output_ = std::move(out); }
-    std::function<void(const Alert&, const Event&)> on_alert;
+    // where alerts go (nowhere when unset); tests can also take alerts directly
+    void set_outputs(std::unique_ptr<Outputs> outs) { outputs_ = std::move(outs); }
+    Outputs* outputs() { return outputs_.get(); }
+    void set_gate(GateConfig cfg) { gate_ = AlertGate(cfg); }
+    void set_appender(Appender a) { appender_ = std::move(a); }
+    std::function<void(const Alert&, const Event&)> on_alert;  // every alert, before the gate
     std::function<void(const Event&)> on_record;
+    std::function<void()> on_tick;  // run()'s loop, about every 100 ms (signals, reopen)
 
     const Ruleset& rules() const { return *generations_.at(kernel_->generation()); }
     uint32_t generation() const { return kernel_->generation(); }
@@ -88,7 +99,8 @@ private:
     explicit Agent(AgentOptions opts) : opts_(opts) {}
     static int on_sample(void* ctx, void* data, size_t size);
     void handle(const void* data, size_t size);
-    void send(const Alert& alert, const Event& e);
+    void ship(const Alert& alert);
+    void summarize(bool final);  // the gate's summaries: to the log and the outputs
     uint64_t wall_clock_ns(uint64_t boot_ns) const;
 
     // the ruleset of each generation whose records may still arrive
@@ -102,7 +114,9 @@ private:
         void operator()(ring_buffer* rb) const;
     };
     std::unique_ptr<ring_buffer, RingDeleter> ring_;
-    std::unique_ptr<Output> output_;
+    std::unique_ptr<Outputs> outputs_;
+    AlertGate gate_;
+    std::optional<Appender> appender_;
     Context ctx_;
     AgentStats stats_;
     int64_t boot_to_wall_ns_ = 0;

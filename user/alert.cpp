@@ -18,23 +18,36 @@ Alert make_alert(const Rule& rule, const Event& e, const Context& ctx, uint64_t 
     return a;
 }
 
-std::string rfc3339(uint64_t ns)
+namespace {
+
+// strftime's `fmt` for the seconds, then nine digits of nanoseconds and `tail`
+std::string stamp(uint64_t ns, bool utc, const char* fmt, const char* tail)
 {
     time_t secs = static_cast<time_t>(ns / 1000000000ULL);
     struct tm tm {};
-    gmtime_r(&secs, &tm);
+    if (utc)
+        gmtime_r(&secs, &tm);
+    else
+        localtime_r(&secs, &tm);
     char buf[64];
-    size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf + n, sizeof(buf) - n, ".%09lluZ", static_cast<unsigned long long>(ns % 1000000000ULL));
+    size_t n = strftime(buf, sizeof(buf), fmt, &tm);
+    snprintf(buf + n, sizeof(buf) - n, ".%09llu%s", static_cast<unsigned long long>(ns % 1000000000ULL), tail);
     return buf;
 }
 
-std::string format_text(const Alert& a)
+}  // namespace
+
+std::string rfc3339(uint64_t ns) { return stamp(ns, true, "%Y-%m-%dT%H:%M:%S", "Z"); }
+
+std::string clock_time(uint64_t ns) { return stamp(ns, false, "%H:%M:%S", ""); }
+
+std::string format_text(const Alert& a, bool iso8601)
 {
-    return rfc3339(a.time_ns) + ": " + priority_name(a.rule->priority) + " " + a.message;
+    return (iso8601 ? rfc3339(a.time_ns) : clock_time(a.time_ns)) + ": " + priority_name(a.rule->priority) + " " +
+           a.message;
 }
 
-std::string format_json(const Alert& a, const std::string& hostname)
+std::string format_json(const Alert& a, const std::string& hostname, bool iso8601)
 {
     nlohmann::ordered_json fields = nlohmann::ordered_json::object();
     for (const auto& [name, v] : a.fields) {
@@ -49,7 +62,7 @@ std::string format_json(const Alert& a, const std::string& hostname)
     }
     nlohmann::ordered_json j;
     j["hostname"] = hostname;
-    j["output"] = format_text(a);
+    j["output"] = format_text(a, iso8601);
     j["output_fields"] = fields;
     j["priority"] = priority_name(a.rule->priority);
     j["rule"] = a.rule->name;

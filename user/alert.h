@@ -22,9 +22,12 @@ struct Alert {
 
 Alert make_alert(const Rule& rule, const Event& e, const Context& ctx, uint64_t time_ns);
 
-std::string rfc3339(uint64_t ns);  // 2026-12-03T18:00:00.123456789Z
-std::string format_text(const Alert& a);                          // "<time>: <Priority> <message>"
-std::string format_json(const Alert& a, const std::string& hostname);  // one line
+std::string rfc3339(uint64_t ns);      // 2026-12-03T18:00:00.123456789Z
+std::string clock_time(uint64_t ns);   // 18:00:00.123456789, local time: Falco's time_format_iso_8601: false
+// "<time>: <Priority> <message>"; the time as rfc3339, or clock_time when !iso8601
+std::string format_text(const Alert& a, bool iso8601 = true);
+// one line; "output" is format_text's line, "time" always RFC 3339
+std::string format_json(const Alert& a, const std::string& hostname, bool iso8601 = true);
 
 // Which rules an event really matches, among the kernel's candidates.
 struct ConfirmStats {

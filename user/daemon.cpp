@@ -22,6 +22,7 @@
 #include "user/mailbox.h"
 #include "user/metrics.h"
 #include "user/metrics_http.h"
+#include "user/sinks.h"
 
 namespace tripline {
 
@@ -43,6 +44,8 @@ void install_signal_handlers()
     sigaction(SIGTERM, &sa, nullptr);
     sa.sa_handler = on_reload;
     sigaction(SIGHUP, &sa, nullptr);
+    // a stdout reader that went away is a failed output (EPIPE, counted), not the end of detection
+    signal(SIGPIPE, SIG_IGN);
 }
 
 size_t enabled_rules(const Ruleset& rs)
@@ -125,10 +128,18 @@ int run_daemon(const DaemonOptions& opts, const RuleCompiler& compile)
         log::error(ok.error());
         return kExitSystem;
     }
-    auto output = Output::open(opts.output_path.empty() ? "-" : opts.output_path);
-    if (!output) {
-        log::error(output.error());
+    auto outputs = make_outputs(opts.config, host_context().hostname);
+    if (!outputs) {
+        log::error(outputs.error());
         return kExitSystem;
+    }
+    if ((*outputs)->size() == 0)
+        log::warn("no output is enabled: alerts are counted, not shipped");
+    std::string why;
+    auto appender = Appender::build(opts.config.append_output, &why);  // checked with the config already
+    if (!appender) {
+        log::error(why);
+        return kExitRules;
     }
     const size_t enabled = enabled_rules(*rs);
     auto agent = Agent::start(std::move(*rs), opts.agent);
@@ -136,7 +147,9 @@ int run_daemon(const DaemonOptions& opts, const RuleCompiler& compile)
         log::error(agent.error());
         return kExitSystem;
     }
-    (*agent)->set_output(std::move(*output));
+    (*agent)->set_outputs(std::move(*outputs));
+    (*agent)->set_appender(std::move(*appender));
+    (*agent)->set_gate(opts.config.gate);
     if (opts.bpf_stats)
         if (auto r = (*agent)->kernel().enable_run_time_stats(); !r)
             log::warn(r.error() + "; BPF run times stay at 0");
@@ -169,8 +182,12 @@ int run_daemon(const DaemonOptions& opts, const RuleCompiler& compile)
             loop = Error{r.error()};
             break;
         }
-        if (g_reload.exchange(false))
-            daemon.reload("SIGHUP");  // the outputs reopen their files here too
+        (*agent)->tick();
+        if (g_reload.exchange(false)) {
+            log::info("SIGHUP: reopening the output files, reloading the rules");
+            (*agent)->outputs()->reopen();
+            daemon.reload("SIGHUP");
+        }
         mailbox.serve([&daemon](const std::string& q) { return daemon.answer(q); });
     }
 

@@ -8,12 +8,13 @@
 
 #include "rulegen/ruleset.h"
 #include "user/agent.h"
+#include "user/config.h"
 
 namespace tripline {
 
 struct DaemonOptions {
     AgentOptions agent;
-    std::string output_path;      // "" or "-": stdout
+    Config config;                // outputs, append_output, rate limit, dedup (docs/config.md)
     std::string exit_stats_path;  // --exit-stats
     std::string socket_path;      // the control socket; "" for none
     std::string metrics_address;  // HOST:PORT of /metrics; "" when off

@@ -12,6 +12,7 @@ namespace tripline::log {
 
 namespace {
 bool g_verbose = false;
+int g_min = 1;  // 0 debug, 1 info, 2 warning, 3 error
 std::mutex g_mutex;
 std::deque<std::string> g_libbpf_tail;
 
@@ -43,9 +44,22 @@ int libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args)
 }  // namespace
 
 void set_verbose(bool on) { g_verbose = on; }
+void set_level(const std::string& level)
+{
+    g_min = level == "debug" ? 0 : level == "warning" ? 2 : level == "error" ? 3 : 1;
+    g_verbose = g_verbose || g_min == 0;
+}
 bool verbose() { return g_verbose; }
-void info(const std::string& msg) { emit("", msg); }
-void warn(const std::string& msg) { emit("warning: ", msg); }
+void info(const std::string& msg)
+{
+    if (g_min <= 1)
+        emit("", msg);
+}
+void warn(const std::string& msg)
+{
+    if (g_min <= 2)
+        emit("warning: ", msg);
+}
 void error(const std::string& msg) { emit("error: ", msg); }
 void debug(const std::string& msg)
 {

@@ -8,6 +8,8 @@
 namespace tripline::log {
 
 void set_verbose(bool on);
+// "debug" (= verbose), "info", "warning" or "error": the least severe message shown
+void set_level(const std::string& level);
 bool verbose();
 void info(const std::string& msg);
 void warn(const std::string& msg);

@@ -10,6 +10,7 @@
 #include "rulegen/abi_names.h"
 #include "rulegen/ruleset.h"
 #include "user/agent.h"
+#include "user/config.h"
 #include "user/control.h"
 #include "user/daemon.h"
 #include "user/log.h"
@@ -113,6 +114,7 @@ int main(int argc, char** argv)
     app.footer(R"(EXAMPLES:
     tripline run                        # the default rules, alerts on stdout
     tripline run -r my_rules.yaml --json -o /var/log/tripline.json
+    tripline run -c tripline.yaml -o http_output.enabled=true -o http_output.url=http://127.0.0.1:2801/
     tripline run --min-priority warning --select "disable.rule=*" --select enable.tag=network
     tripline check -r rules/            # validate rules for CI (exit 1 on errors)
     tripline explain "Write below /etc" # how one rule runs in the kernel
@@ -121,8 +123,11 @@ int main(int argc, char** argv)
     tripline reload                     # a running agent recompiles its rules (as SIGHUP does))");
 
     std::vector<std::string> paths, selects;
-    std::string min_priority;
+    std::string min_priority, config_path;
     auto add_rules = [&](CLI::App* sub) {
+        sub->add_option("-c,--config", config_path,
+                        std::string("the configuration file (default ") + kDefaultConfigPath +
+                            ", if it exists; docs/config.md)");
         sub->add_option("-r,--rules", paths, "rule file or directory (repeatable; default: rules/ beside the binary)")
             ->allow_extra_args(false);  // one path per -r, so positional arguments stay positional
         sub->add_option("--min-priority", min_priority,
@@ -137,11 +142,16 @@ int main(int argc, char** argv)
     AgentOptions& opts = dopts.agent;
     dopts.socket_path = kDefaultControlSocket;
     bool metrics_on = false, no_socket = false;
-    uint32_t drop_interval = 30;
+    uint32_t drop_interval = 30, ring_bytes = 0;
+    bool json = false;
+    std::vector<std::string> out_args;
     auto* run = app.add_subcommand("run", "run the agent: load the rules into the kernel and print alerts");
     add_rules(run);
-    run->add_flag("--json", opts.json, "one JSON object per alert, with Falco's keys");
-    run->add_option("-o,--output", dopts.output_path, "append alerts to this file instead of stdout");
+    run->add_flag("--json", json, "one JSON object per alert, with Falco's keys (json_output)");
+    run->add_option("-o,--output", out_args,
+                    "KEY=VALUE overrides a config key (dotted, the value is YAML); without '=', a file to append "
+                    "alerts to instead of stdout")
+        ->allow_extra_args(false);
     run->add_flag("--no-kernel-filter", opts.ship_all,
                   "forward every event of the watched kinds to userspace (Falco's architecture, for comparison)");
     run->add_option("--exit-stats", dopts.exit_stats_path,
@@ -163,9 +173,11 @@ int main(int argc, char** argv)
                     "at most one 'tripline dropped events' alert per this many seconds (0: every time the "
                     "kernel loses events)")
         ->default_val(30);
-    run->add_option("--ring-buffer-bytes", opts.ring_bytes,
-                    "size of the events ring buffer: a power of two of at least 4096 (default 16 MiB)");
+    run->add_option("--ring-buffer-bytes", ring_bytes,
+                    "size of the events ring buffer: a power of two of at least 4096 (default: buffers.ring_buffer_mb, "
+                    "16 MiB)");
     run->footer("EXAMPLES:\n    tripline run -r rules/ --json -o alerts.json\n"
+                "    tripline run -c /etc/tripline/tripline.yaml -o rate_limit.enabled=true -o rate_limit.rate=0.5\n"
                 "    tripline run --metrics                      # Prometheus on 127.0.0.1:9376\n"
                 "    kill -HUP $(pidof tripline)                 # recompile the rules, swap them atomically");
 
@@ -196,25 +208,48 @@ int main(int argc, char** argv)
 
     CLI11_PARSE(app, argc, argv);
     log::set_verbose(verbose);
+    // -o KEY=VALUE overrides the config; -o FILE is the older file output
+    std::vector<std::string> overrides;
+    std::string out_file;
+    for (const auto& o : out_args) {
+        if (o.find('=') != std::string::npos)
+            overrides.push_back(o);
+        else
+            out_file = o;
+    }
+    auto cfg = load_config(config_path.empty() ? std::string(kDefaultConfigPath) : config_path,
+                           !config_path.empty(), overrides);
+    if (!cfg) {
+        std::cerr << "tripline: config: " << cfg.error() << "\n";
+        return kExitRules;
+    }
+    log::set_level(verbose ? "debug" : cfg->log_level);
+    if (paths.empty())
+        paths = cfg->rules_files;
+    if (cfg->priority)
+        g_select.min_priority = *cfg->priority;
+    g_select.steps = cfg->rules;
     if (!min_priority.empty() && !parse_priority(min_priority, g_select.min_priority)) {
         std::cerr << "tripline: --min-priority: unknown priority '" << min_priority << "'\n";
         return kExitRules;
     }
-    for (const auto& s : selects) {
-        std::string why;
-        auto step = parse_selection_step(s, &why);
-        if (!step) {
-            std::cerr << "tripline: --select: " << why << "\n";
-            return kExitRules;
-        }
-        g_select.steps.push_back(*step);
-    }
     log::route_libbpf();
     if (run->parsed()) {
+        if (!out_file.empty()) {
+            cfg->file_enabled = true;
+            cfg->file_filename = out_file;
+            cfg->stdout_enabled = false;
+        }
+        cfg->json_output = cfg->json_output || json;
+        opts.iso8601 = cfg->time_format_iso_8601;
+        opts.ring_bytes = ring_bytes ? ring_bytes : cfg->ring_buffer_bytes;
+        dopts.config = *cfg;
         if (no_socket)
             dopts.socket_path.clear();
         if (metrics_on && dopts.metrics_address.empty())
             dopts.metrics_address = kDefaultMetricsAddress;
+        if (cfg->metrics_enabled && dopts.metrics_address.empty())
+            dopts.metrics_address = cfg->metrics_listen_address + ":" + std::to_string(cfg->metrics_port);
         opts.drop_alert_interval = std::chrono::seconds(drop_interval);
         return run_daemon(dopts, [paths](std::string& diagnostics) { return compile_quietly(paths, diagnostics); });
     }
