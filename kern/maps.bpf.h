@@ -16,7 +16,7 @@
  */
 #define READ_ONCE(x) (*(volatile typeof(x) *)&(x))
 
-#define TL_RINGBUF_BYTES (16 << 20)
+#define TL_RINGBUF_BYTES (8 << 20) /* as Falco's default; mapped twice into the agent, so it is 16 MB of its RSS */
 
 enum tl_appended {
 	TL_APPENDED_EXE = 1 << 0,

@@ -142,7 +142,7 @@ enum tl_config_flags {
  * and val 1: they never match.
  */
 #define TL_HAS_VIEWS 2      /* TL_VIEW_FD_NAME_HAS, TL_VIEW_FD_NAMERAW_HAS */
-#define TL_NEEDLES 8        /* per view: the value is a byte */
+#define TL_NEEDLES 4        /* per view; each costs the verifier ~9k instructions */
 #define TL_NEEDLE_MAX 8     /* bytes: one window */
 #define TL_HAS_SCAN_MAX 512 /* longer strings are unknown to a substring view */
 

@@ -177,8 +177,8 @@ TEST_CASE("contains with a short literal: a substring view, one bit per needle")
             all_may = all_may && bit(m.tables, e.pair.may, m.tables.bit_of_term[0]);
             any_def_at_zero = any_def_at_zero || (e.value == 0 && bit(m.tables, e.pair.def, m.tables.bit_of_term[0]));
         }
-    CHECK(all_may);                // the ninth needle may be in any string
-    CHECK_FALSE(any_def_at_zero);  // and finding none of the eight decides nothing
+    CHECK(all_may);                // the needle past the last bit may be in any string
+    CHECK_FALSE(any_def_at_zero);  // and finding none of the others decides nothing
 }
 
 TEST_CASE("T/U combination: AND of views gives may/def; userspace views stay unknown")

@@ -29,7 +29,7 @@ struct AgentOptions {
     bool iso8601 = true;    // the text line's time: RFC 3339, or Falco's clock time
     bool ship_all = false;  // --no-kernel-filter: the kernel forwards every event
     bool attach = true;     // false for tests that only evaluate records
-    uint32_t ring_bytes = 0;  // events ring buffer size; 0: the built-in 16 MiB
+    uint32_t ring_bytes = 0;  // events ring buffer size; 0: the built-in 8 MiB
     // at most one "tripline dropped events" alert per interval; losses in
     // between are added to the next one
     std::chrono::seconds drop_alert_interval{30};

@@ -58,7 +58,7 @@ struct Config {
     std::string metrics_listen_address = "127.0.0.1";
     uint16_t metrics_port = 9376;  // as kDefaultMetricsAddress
     std::string log_level = "info";  // debug, info, warning, error
-    uint32_t ring_buffer_bytes = 16u << 20;  // buffers.ring_buffer_mb
+    uint32_t ring_buffer_bytes = 8u << 20;  // buffers.ring_buffer_mb
 };
 
 // Reads `path` (when given), then applies the "key=value" overrides in order.

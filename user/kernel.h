@@ -23,7 +23,7 @@ class Kernel {
 public:
     // open -> configure -> load -> fill the tail-call table; attach when asked.
     // ring_bytes sizes the events ring buffer (a power of two, at least a
-    // page); 0 keeps the built-in 16 MiB.
+    // page); 0 keeps the built-in 8 MiB.
     static Result<std::unique_ptr<Kernel>> load(bool attach, uint32_t ring_bytes = 0);
     ~Kernel();
     Kernel(const Kernel&) = delete;

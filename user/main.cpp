@@ -175,7 +175,7 @@ int main(int argc, char** argv)
         ->default_val(30);
     run->add_option("--ring-buffer-bytes", ring_bytes,
                     "size of the events ring buffer: a power of two of at least 4096 (default: buffers.ring_buffer_mb, "
-                    "16 MiB)");
+                    "8 MiB)");
     run->footer("EXAMPLES:\n    tripline run -r rules/ --json -o alerts.json\n"
                 "    tripline run -c /etc/tripline/tripline.yaml -o rate_limit.enabled=true -o rate_limit.rate=0.5\n"
                 "    tripline run --metrics                      # Prometheus on 127.0.0.1:9376\n"
