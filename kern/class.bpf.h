@@ -92,6 +92,56 @@ static __always_inline void eval_header(struct tl_scratch *s, struct task_struct
 }
 
 /*
+ * proc.is_exe_*: Falco's flags of the executable, computed as the process
+ * block computes them (same task, same moment), or taken from the record
+ * (test evaluator, task NULL).
+ */
+static __always_inline void eval_exe_flags(struct tl_scratch *s, struct task_struct *task)
+{
+	struct file *exe;
+
+	if (!wants(s, TL_VIEW_EXE_FLAGS))
+		return;
+	if (!task) {
+		if (s->ev.flags & TL_EF_PROC_INFO)
+			tl_eval_small(s, TL_VIEW_EXE_FLAGS, s->ev.proc.exe_flags);
+		else
+			tl_apply_special(s, TL_VIEW_EXE_FLAGS, TL_ABSENT);
+		return;
+	}
+	exe = BPF_CORE_READ(task, mm, exe_file);
+	tl_eval_small(s, TL_VIEW_EXE_FLAGS, exe ? exe_flags(exe, task) : 0);
+}
+
+/*
+ * proc.cwd at exec, with its trailing '/' (the record keeps it, so the
+ * process block does not walk it again). The test evaluator takes the
+ * record's (task NULL): one without the '/' is not a kernel value, unknown.
+ */
+static __always_inline void eval_cwd(struct tl_scratch *s, struct task_struct *task)
+{
+	__u32 off, len;
+	int cut;
+
+	if (!wants(s, TL_VIEW_CWD) && !wants(s, TL_VIEW_CWD_REV))
+		return;
+	if (task) {
+		cut = append_cwd(s, task);
+	} else if (s->ev.flags & TL_EF_PROC_INFO) {
+		off = s->ev.str[TL_STR_CWD].off;
+		len = s->ev.str[TL_STR_CWD].len;
+		cut = (s->ev.flags & TL_EF_CWD_TRUNC) || !len ||
+		      s->ev.data[(off + len - 1) & TL_DATA_MASK] != '/';
+	} else {
+		eval_str_absent(s, TL_VIEW_CWD);
+		return;
+	}
+	off = s->ev.str[TL_STR_CWD].off;
+	len = s->ev.str[TL_STR_CWD].len;
+	eval_str(s, TL_VIEW_CWD, TL_DATA_OFF(off), len, cut);
+}
+
+/*
  * fd.directory and fd.filename split fd.name at its last '/'. Only the last
  * TL_STR_KEY_MAX bytes are searched: a longer file name is unknown anyway.
  */
@@ -103,6 +153,7 @@ static __always_inline void eval_fd_path(struct tl_scratch *s, int truncated, __
 	__u32 slash;
 
 	eval_str(s, TL_VIEW_FD_NAME, TL_DATA_OFF(off), len, truncated);
+	tl_eval_has(s, TL_VIEW_FD_NAME_HAS, TL_DATA_OFF(off), len, truncated);
 	if (!(wants(s, TL_VIEW_FD_DIRECTORY) || wants(s, TL_VIEW_FD_DIRECTORY_REV) ||
 	      wants(s, TL_VIEW_FD_FILENAME) || wants(s, TL_VIEW_FD_FILENAME_REV)))
 		return;
@@ -135,6 +186,27 @@ static __always_inline void eval_fd_path(struct tl_scratch *s, int truncated, __
 	/* "/etc/passwd" -> "/etc" and "passwd"; "/passwd" -> "/" and "passwd" */
 	eval_str(s, TL_VIEW_FD_DIRECTORY, TL_DATA_OFF(off), slash ? slash : 1, 0);
 	eval_str(s, TL_VIEW_FD_FILENAME, TL_DATA_OFF(off + slash + 1), len - slash - 1, 0);
+}
+
+/*
+ * fd.nameraw of an open: the name as the caller gave it (TL_STR_ARG0, read
+ * only when a rule asks), or fd.name when the record has none, as in
+ * userspace. A name that filled the buffer may have been cut.
+ */
+static __always_inline void eval_nameraw(struct tl_scratch *s, int fd_truncated)
+{
+	__u32 raw_len = s->ev.str[TL_STR_ARG0].len;
+
+	if (raw_len)
+		tl_eval_has(s, TL_VIEW_FD_NAMERAW_HAS, TL_DATA_OFF(s->ev.str[TL_STR_ARG0].off), raw_len,
+			    raw_len >= TL_PATH_MAX - 1);
+	else if (s->ev.flags & TL_EF_PATH_FROM_USER)
+		/* a failed open: the raw argument is fd.nameraw exactly, canonical or not */
+		tl_eval_has(s, TL_VIEW_FD_NAMERAW_HAS, TL_DATA_OFF(s->ev.str[TL_STR_FD_NAME].off),
+			    s->ev.str[TL_STR_FD_NAME].len, s->ev.str[TL_STR_FD_NAME].len >= TL_PATH_MAX - 1);
+	else
+		tl_eval_has(s, TL_VIEW_FD_NAMERAW_HAS, TL_DATA_OFF(s->ev.str[TL_STR_FD_NAME].off),
+			    s->ev.str[TL_STR_FD_NAME].len, fd_truncated);
 }
 
 static __always_inline void eval_open_views(struct tl_scratch *s)

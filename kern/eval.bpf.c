@@ -235,3 +235,44 @@ __noinline int tl_any_may(struct tl_scratch *s)
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/*
+ * A substring view: which of the view's needles the string contains, looked
+ * up as a small view. A string cut short, or longer than the scan, is unknown.
+ * The needle test is branch-free and unused needles never match (mask 0,
+ * val 1), so the verifier walks one state per byte, not one per outcome.
+ */
+__noinline int tl_eval_has(struct tl_scratch *s, __u32 view, __u32 str_off, __u32 len, __u32 truncated)
+{
+	__u64 val[TL_NEEDLES], mask[TL_NEEDLES];
+	struct tl_config *cfg;
+	const __u8 *str;
+	__u64 window = 0, found = 0;
+
+	if (!s || !((READ_ONCE(s->pending) >> (view & 63)) & 1))
+		return 0;
+	if (truncated || len > TL_HAS_SCAN_MAX || str_off > sizeof(*s) - TL_HAS_SCAN_MAX ||
+	    view < TL_VIEW_FD_NAME_HAS || view >= TL_VIEW_FD_NAME_HAS + TL_HAS_VIEWS)
+		return tl_apply_special(s, view, TL_UNKNOWN);
+	cfg = config_of(s);
+	if (!cfg)
+		return 0;
+	__builtin_memcpy(val, cfg->needles[(view - TL_VIEW_FD_NAME_HAS) & 1].val, sizeof(val));
+	__builtin_memcpy(mask, cfg->needles[(view - TL_VIEW_FD_NAME_HAS) & 1].mask, sizeof(mask));
+	str = (const __u8 *)s + str_off;
+	for (__u32 i = 0; i < TL_HAS_SCAN_MAX; i++) {
+		if (i >= len)
+			break;
+		window = (window << 8) | str[i];
+#pragma unroll
+		for (__u32 j = 0; j < TL_NEEDLES; j++) {
+			__u64 x = (window & mask[j]) ^ val[j]; /* 0: needle j ends here */
+			__u64 nonzero = x | -x;               /* top bit set unless x == 0 */
+
+			/* hidden from clang, which would turn the test back into a branch */
+			asm volatile("" : "+r"(nonzero));
+			found |= ((nonzero >> 63) ^ 1) << j;
+		}
+	}
+	return tl_eval_small(s, view, found);
+}

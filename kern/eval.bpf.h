@@ -43,6 +43,7 @@ extern int tl_eval_small(struct tl_scratch *s, __u32 view, __u32 value);
 extern int tl_eval_num(struct tl_scratch *s, __u32 view, __u64 value, __u32 is_signed);
 extern int tl_eval_addr(struct tl_scratch *s, __u32 view, __u32 addr_off);
 extern int tl_eval_str(struct tl_scratch *s, __u32 view, __u32 str_off, __u64 len, __u32 truncated);
+extern int tl_eval_has(struct tl_scratch *s, __u32 view, __u32 str_off, __u32 len, __u32 truncated);
 extern int tl_apply_special(struct tl_scratch *s, __u32 view, __u32 which);
 extern int tl_apply_packed(struct tl_scratch *s, __u32 view, __u64 pair);
 extern __u64 tl_lookup_str(struct tl_scratch *s, __u32 view, __u32 str_off, __u64 len);

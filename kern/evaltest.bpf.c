@@ -29,9 +29,14 @@ int eval_record(void *ctx)
 	tl_init_masks(s);
 	eval_header(s, 0);
 	switch (in->class_id) {
+	case TL_CLASS_EXEC:
+		eval_exe_flags(s, 0);
+		eval_cwd(s, 0);
+		break;
 	case TL_CLASS_OPEN:
 		eval_open_views(s);
 		eval_fd_path(s, (s->ev.flags & TL_EF_PATH_TRUNC) != 0, s->ev.payload.open.fd_kind);
+		eval_nameraw(s, (s->ev.flags & TL_EF_PATH_TRUNC) != 0);
 		break;
 	case TL_CLASS_NET:
 		eval_net_views(s);

@@ -149,6 +149,7 @@ enum tl_event_flags {
 	TL_EF_NO_ADDR = 1 << 8,        /* no socket address could be read */
 	TL_EF_NO_PARGS = 1 << 9,       /* the parent's argv was not cached */
 	TL_EF_PROC_INFO = 1 << 10,     /* the process block (ancestry, tty, ...) is filled */
+	TL_EF_CWD_TRUNC = 1 << 11,     /* proc.cwd not resolved whole */
 };
 
 /* tl_proc_info.exe_flags, as Falco's execve flags */

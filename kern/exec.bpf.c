@@ -5,7 +5,8 @@
  * exec_event (sched_process_exec, after the new image is in place): exe path
  * from the new mm's exe_file, argv from its stack, container id from the
  * cgroup -> refresh the process cache and the argv cache (the old image's are
- * stale); header and cached views; emit if some term may match. As in Falco,
+ * stale); header, executable flags, cwd and cached views; emit if some term
+ * may match. As in Falco,
  * a successful execveat is an execve.
  *
  * exec_fail_exit (sys_exit of execve/execveat, tail-called): only failures —
@@ -44,6 +45,8 @@ int BPF_PROG(exec_event, struct task_struct *p, pid_t old_pid, struct linux_binp
 	proc = proc_refresh(s, p);
 	cache_args(s, p);
 	eval_header(s, p);
+	eval_exe_flags(s, p);
+	eval_cwd(s, p);
 	apply_cached(s, proc);
 	class_finish(s, TL_CLASS_EXEC, p);
 	return 0;
@@ -93,6 +96,8 @@ int BPF_PROG(exec_fail_exit, struct pt_regs *regs, long ret)
 	if (!s)
 		return 0;
 	eval_header(s, task);
+	eval_exe_flags(s, task);
+	eval_cwd(s, task);
 	apply_cached(s, proc_current(s, task));
 	if (!class_decide(s, TL_CLASS_EXEC))
 		return 0;

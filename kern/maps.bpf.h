@@ -21,6 +21,7 @@
 enum tl_appended {
 	TL_APPENDED_EXE = 1 << 0,
 	TL_APPENDED_ARGS = 1 << 1,
+	TL_APPENDED_CWD = 1 << 2,
 };
 
 /* per-CPU scratch: the record under construction and the lookup keys */

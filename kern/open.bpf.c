@@ -6,9 +6,9 @@
  *   nothing may match?             drop (before any path walk)
  *   fd.name: the opened file's path from its struct file; on failure the
  *            path argument (unknown unless already canonical and absolute)
- *   fd.name, fd.directory, fd.filename views
- *   some term may match?           emit with the name as given (fd.nameraw),
- *                                  exe path and argv
+ *   fd.name, fd.directory, fd.filename views; substrings of fd.name
+ *   fd.nameraw substrings, if a rule asks (the name as the caller gave it)
+ *   some term may match?           emit with fd.nameraw, exe path and argv
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -131,10 +131,15 @@ int BPF_PROG(open_exit, struct pt_regs *regs, long ret)
 		count(TL_CLASS_OPEN, TL_CNT_PATH_TRUNC);
 	}
 	eval_fd_path(s, truncated, s->ev.payload.open.fd_kind);
+	/* fd.nameraw: the name as the caller gave it, read now only if a rule asks */
+	if (wants(s, TL_VIEW_FD_NAMERAW_HAS)) {
+		if (file)
+			append_user_str(s, TL_STR_ARG0, upath);
+		eval_nameraw(s, truncated);
+	}
 	if (!class_decide(s, TL_CLASS_OPEN))
 		return 0;
-	/* fd.nameraw, for the record only: the name as the caller gave it */
-	if (file)
+	if (file && !s->ev.str[TL_STR_ARG0].len)
 		append_user_str(s, TL_STR_ARG0, upath);
 	class_emit(s, TL_CLASS_OPEN, task);
 	return 0;

@@ -19,10 +19,6 @@
 #include "record.bpf.h"
 
 #define S_IFMT 00170000
-#define S_IWUSR 00200
-#define S_IWGRP 00020
-#define S_IWOTH 00002
-#define OVERLAYFS_SUPER_MAGIC 0x794c7630
 
 /* inode times before 6.11 (commit 3aa63a569c64) and before 6.6 (commit 13bc24457850) */
 struct inode___pre611 {
@@ -56,36 +52,6 @@ static __always_inline void inode_times(struct inode *inode, __u64 *ctime, __u64
 	struct inode___pre66 *i66 = (void *)inode;
 	*ctime = ts_ns(BPF_CORE_READ(i66, i_ctime.tv_sec), BPF_CORE_READ(i66, i_ctime.tv_nsec));
 	*mtime = ts_ns(BPF_CORE_READ(i66, i_mtime.tv_sec), BPF_CORE_READ(i66, i_mtime.tv_nsec));
-}
-
-/* Falco's execve flags for the executable */
-static __always_inline __u32 exe_flags(struct file *exe, struct task_struct *task)
-{
-	struct inode *inode = BPF_CORE_READ(exe, f_inode);
-	unsigned char name[6] = {};
-	__u32 flags = 0;
-	__u32 mode = BPF_CORE_READ(inode, i_mode);
-	__u32 euid = BPF_CORE_READ(task, cred, euid.val);
-	__u32 egid = BPF_CORE_READ(task, cred, egid.val);
-
-	/* a binary run from a memfd: its dentry is "memfd:<name>" */
-	bpf_probe_read_kernel(name, sizeof(name), BPF_CORE_READ(exe, f_path.dentry, d_name.name));
-	if (name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 'f' && name[4] == 'd' &&
-	    name[5] == ':')
-		flags |= TL_EXE_FROM_MEMFD;
-
-	if (bpf_core_type_exists(struct ovl_inode) &&
-	    BPF_CORE_READ(inode, i_sb, s_magic) == OVERLAYFS_SUPER_MAGIC) {
-		struct ovl_inode *ovl = (void *)((char *)inode - bpf_core_field_offset(struct ovl_inode, vfs_inode));
-
-		flags |= BPF_CORE_READ(ovl, __upperdentry) ? TL_EXE_UPPER_LAYER : TL_EXE_LOWER_LAYER;
-	}
-
-	if (euid == 0 || (mode & S_IWOTH) ||
-	    ((mode & S_IWUSR) && BPF_CORE_READ(inode, i_uid.val) == euid) ||
-	    ((mode & S_IWGRP) && BPF_CORE_READ(inode, i_gid.val) == egid))
-		flags |= TL_EXE_WRITABLE;
-	return flags;
 }
 
 /* the task a struct pid names (its PIDTYPE_PID task) */
@@ -205,7 +171,7 @@ __noinline int tl_gather_proc_info(struct tl_scratch *s)
 	}
 
 	/* strings: what an alert may print */
-	append_path(s, TL_STR_CWD, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt));
+	append_cwd(s, task);
 	/* the environment as exec set it up, as Falco captures it */
 	if (mm)
 		append_user_block(s, TL_STR_ENV, BPF_CORE_READ(mm, env_start), BPF_CORE_READ(mm, env_end),

@@ -49,6 +49,36 @@ static __always_inline int append_path(struct tl_scratch *s, __u32 slot, struct 
 	return (r & TL_PATH_TRUNCATED) != 0;
 }
 
+/*
+ * proc.cwd as Falco shows it, with a trailing '/', into its slot, once per
+ * record; non-zero when it could not be resolved whole.
+ */
+static __always_inline int append_cwd(struct tl_scratch *s, struct task_struct *task)
+{
+	__u32 off, len;
+	int cut;
+
+	if (s->appended & TL_APPENDED_CWD)
+		return (s->ev.flags & TL_EF_CWD_TRUNC) != 0;
+	s->appended |= TL_APPENDED_CWD;
+	cut = append_path(s, TL_STR_CWD, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt));
+	off = s->ev.str[TL_STR_CWD].off;
+	len = s->ev.str[TL_STR_CWD].len;
+	if (!cut && len && s->ev.data[(off + len - 1) & TL_DATA_MASK] != '/') {
+		if (off + len + 2 > TL_DATA_MAX) {
+			cut = 1;
+		} else {
+			s->ev.data[(off + len) & TL_DATA_MASK] = '/';
+			s->ev.data[(off + len + 1) & TL_DATA_MASK] = 0;
+			s->ev.str[TL_STR_CWD].len = len + 1;
+			s->ev.data_len = off + len + 2;
+		}
+	}
+	if (cut)
+		s->ev.flags |= TL_EF_CWD_TRUNC;
+	return cut;
+}
+
 /* a user string (a syscall argument) into the data area; non-zero when cut */
 static __always_inline int append_user_str(struct tl_scratch *s, __u32 slot, const char *ustr)
 {

@@ -25,6 +25,10 @@ enum tl_view {
 	TL_VIEW_OPEN_READ = 2,
 	TL_VIEW_OPEN_WRITE = 3,
 	TL_VIEW_L4PROTO = 4,
+	/* substring views: the value is the set of needles the string contains */
+	TL_VIEW_FD_NAME_HAS = 5,
+	TL_VIEW_FD_NAMERAW_HAS = 6,
+	TL_VIEW_EXE_FLAGS = 7,      /* proc.is_exe_*: enum tl_exe_flags of the executable */
 	TL_SMALL_VIEWS = 8,
 
 	/* numeric views: 16-byte big-endian values in an LPM trie */
@@ -63,6 +67,8 @@ enum tl_view {
 	TL_VIEW_FD_DIRECTORY_REV = 45,
 	TL_VIEW_FD_FILENAME = 46,
 	TL_VIEW_FD_FILENAME_REV = 47,
+	TL_VIEW_CWD = 48,           /* proc.cwd with its trailing '/', at exec */
+	TL_VIEW_CWD_REV = 49,
 
 	/* predicates only userspace can decide: always unknown in the kernel */
 	TL_VIEW_USERSPACE = 63,
@@ -128,6 +134,25 @@ enum tl_config_flags {
 	TL_CFG_SHIP_ALL = 1 << 0, /* forward every event of an active class */
 };
 
+/*
+ * The needles of a substring view (`contains` with a short literal): bit j
+ * of the view's value says the string contains needle j. A needle of len
+ * bytes matches when the last len bytes read, shifted into a 64-bit window
+ * (newest byte lowest), equal val under mask. Unused needles have mask 0
+ * and val 1: they never match.
+ */
+#define TL_HAS_VIEWS 2      /* TL_VIEW_FD_NAME_HAS, TL_VIEW_FD_NAMERAW_HAS */
+#define TL_NEEDLES 8        /* per view: the value is a byte */
+#define TL_NEEDLE_MAX 8     /* bytes: one window */
+#define TL_HAS_SCAN_MAX 512 /* longer strings are unknown to a substring view */
+
+struct tl_needles {
+	__u64 val[TL_NEEDLES];
+	__u64 mask[TL_NEEDLES];
+	__u32 n;
+	__u32 _pad;
+};
+
 struct tl_config {
 	__u32 gen;
 	__u32 flags;
@@ -136,6 +161,7 @@ struct tl_config {
 	struct tl_class_cfg classes[TL_CLASS_COUNT];
 	struct tl_pair unknown[TL_NVIEWS]; /* the value could not be read whole */
 	struct tl_pair absent[TL_NVIEWS];  /* the event has no such value */
+	struct tl_needles needles[TL_HAS_VIEWS];
 };
 
 /* where the generic class finds the fd an event uses */

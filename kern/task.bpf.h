@@ -132,6 +132,41 @@ static __always_inline void file_facts(struct tl_scratch *s, struct file *file, 
 	}
 }
 
+#define TL_S_IWUSR 00200
+#define TL_S_IWGRP 00020
+#define TL_S_IWOTH 00002
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
+
+/* Falco's execve flags for the executable */
+static __always_inline __u32 exe_flags(struct file *exe, struct task_struct *task)
+{
+	struct inode *inode = BPF_CORE_READ(exe, f_inode);
+	unsigned char name[6] = {};
+	__u32 flags = 0;
+	__u32 mode = BPF_CORE_READ(inode, i_mode);
+	__u32 euid = BPF_CORE_READ(task, cred, euid.val);
+	__u32 egid = BPF_CORE_READ(task, cred, egid.val);
+
+	/* a binary run from a memfd: its dentry is "memfd:<name>" */
+	bpf_probe_read_kernel(name, sizeof(name), BPF_CORE_READ(exe, f_path.dentry, d_name.name));
+	if (name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 'f' && name[4] == 'd' &&
+	    name[5] == ':')
+		flags |= TL_EXE_FROM_MEMFD;
+
+	if (bpf_core_type_exists(struct ovl_inode) &&
+	    BPF_CORE_READ(inode, i_sb, s_magic) == OVERLAYFS_SUPER_MAGIC) {
+		struct ovl_inode *ovl = (void *)((char *)inode - bpf_core_field_offset(struct ovl_inode, vfs_inode));
+
+		flags |= BPF_CORE_READ(ovl, __upperdentry) ? TL_EXE_UPPER_LAYER : TL_EXE_LOWER_LAYER;
+	}
+
+	if (euid == 0 || (mode & TL_S_IWOTH) ||
+	    ((mode & TL_S_IWUSR) && BPF_CORE_READ(inode, i_uid.val) == euid) ||
+	    ((mode & TL_S_IWGRP) && BPF_CORE_READ(inode, i_gid.val) == egid))
+		flags |= TL_EXE_WRITABLE;
+	return flags;
+}
+
 /* container.id of the current task into s->ev.container_id; see task.bpf.c */
 extern int tl_read_container_id(struct tl_scratch *s);
 

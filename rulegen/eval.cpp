@@ -18,8 +18,12 @@ bool incomplete(const FieldRef& f, const Event& ev)
 {
     const tl_event& r = ev.rec;
     switch (f.id) {
-    case FieldId::FdName:
     case FieldId::FdNameraw:
+        // an open's name as the caller gave it, when the record has it: cut only if it filled the buffer
+        if (r.class_id == TL_CLASS_OPEN && !ev.str[TL_STR_ARG0].empty())
+            return ev.str[TL_STR_ARG0].size() + 1 >= TL_PATH_MAX;
+        [[fallthrough]];
+    case FieldId::FdName:
     case FieldId::FdDirectory:
     case FieldId::FdFilename: {
         if (!(r.flags & TL_EF_PATH_TRUNC))
@@ -30,6 +34,7 @@ bool incomplete(const FieldRef& f, const Event& ev)
         return !from_user || ev.str[TL_STR_FD_NAME].size() + 1 >= TL_PATH_MAX;
     }
     case FieldId::ProcExepath: return r.flags & TL_EF_EXE_TRUNC;
+    case FieldId::ProcCwd: return r.flags & TL_EF_CWD_TRUNC;
     default: return false;
     }
 }

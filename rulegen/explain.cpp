@@ -22,7 +22,8 @@ std::string where_decided(int view)
 {
     if (view == TL_VIEW_USERSPACE)
         return "userspace";
-    std::string how = view < TL_SMALL_VIEWS                                           ? "array"
+    std::string how = is_substring_view(view)                                         ? "substring scan"
+                      : view < TL_SMALL_VIEWS                                           ? "array"
                       : view_is_addr(view)                                              ? "address trie"
                       : view < TL_FIRST_STR_VIEW                                      ? "number trie"
                       : (view & 1)                                                    ? "suffix trie"

@@ -289,6 +289,9 @@ Lowered lowering(FieldId id, uint32_t c)
     case F::FdRipName: case F::FdLipName:
         return sock ? user : Lowered{};
     case F::FdTypes: return open || sock ? user : Lowered{};
+    case F::ProcCwd: return c == TL_CLASS_EXEC ? Lowered{L::Str, TL_VIEW_CWD} : user;
+    case F::ProcIsExeUpperLayer: case F::ProcIsExeLowerLayer: case F::ProcIsExeFromMemfd: case F::ProcIsExeWritable:
+        return c == TL_CLASS_EXEC ? Lowered{L::Small, TL_VIEW_EXE_FLAGS} : user;
     case F::ContainerId: return {L::Str, TL_VIEW_CONTAINER_ID};
     case F::ProcTty: return {L::Num, TL_VIEW_TTY};
     case F::EvtSysarg: return sock ? user : Lowered{};  // evt.sysarg[0]: lowering(FieldRef)
@@ -324,6 +327,10 @@ std::optional<Value> small_value(FieldId id, uint32_t v)
     case FieldId::FdL4proto: return str(l4proto_name(v));
     case FieldId::EvtIsOpenRead:
     case FieldId::EvtIsOpenWrite: return Value{v != 0};
+    case FieldId::ProcIsExeUpperLayer: return Value{(v & TL_EXE_UPPER_LAYER) != 0};
+    case FieldId::ProcIsExeLowerLayer: return Value{(v & TL_EXE_LOWER_LAYER) != 0};
+    case FieldId::ProcIsExeFromMemfd: return Value{(v & TL_EXE_FROM_MEMFD) != 0};
+    case FieldId::ProcIsExeWritable: return Value{(v & TL_EXE_WRITABLE) != 0};
     default: return std::nullopt;
     }
 }

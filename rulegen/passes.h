@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "rulegen/accounts.h"
 #include "rulegen/ast.h"
 #include "rulegen/formula.h"
 #include "rulegen/items.h"
@@ -46,7 +47,8 @@ bool typecheck(Expr& e, PredTable& preds, Diagnostics& diags);
 Formula to_nnf(const Expr& e);
 Formula rewrite_for_kernel(const Formula& f, PredTable& preds);
 // `guarded`, when given, gets each prefilter predicate and one predicate it guards
-Formula add_prefilters(const Formula& f, PredTable& preds, std::map<int, int>* guarded = nullptr);
+Formula add_prefilters(const Formula& f, PredTable& preds, const Accounts& accounts,
+                       std::map<int, int>* guarded = nullptr);
 Formula specialize(const Formula& f, uint32_t class_id, const std::vector<Pred>& preds);
 
 constexpr size_t kMaxTermsPerRule = 32;

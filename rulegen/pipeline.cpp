@@ -7,12 +7,12 @@
 namespace tripline {
 
 std::optional<Ruleset> compile_rules(const std::vector<std::string>& paths, SourceManager& sm, Diagnostics& diags,
-                                     const Selection& select)
+                                     const Selection& select, const Accounts& accounts)
 {
     Items items = load_items(paths, sm, diags);
     if (diags.has_errors())
         return std::nullopt;
-    return compile_items(items, diags, select);
+    return compile_items(items, diags, select, accounts);
 }
 
 namespace {
@@ -35,7 +35,8 @@ void report_plugins(const Items& items, Diagnostics& diags)
 }
 
 // compiles one rule's condition and output; nullopt when it has errors
-std::optional<Rule> compile_rule(const RuleItem& item, Definitions& defs, PredTable& preds, Diagnostics& diags)
+std::optional<Rule> compile_rule(const RuleItem& item, Definitions& defs, PredTable& preds, const Accounts& accounts,
+                                 Diagnostics& diags)
 {
     auto parsed = parse_condition(condition_with_exceptions(item), diags);
     if (!parsed)
@@ -56,7 +57,7 @@ std::optional<Rule> compile_rule(const RuleItem& item, Definitions& defs, PredTa
     r.enabled = item.enabled;
     r.loc = item.loc;
     r.condition = std::move(*expanded);
-    r.formula = add_prefilters(rewrite_for_kernel(to_nnf(r.condition), preds), preds, &r.prefilters);
+    r.formula = add_prefilters(rewrite_for_kernel(to_nnf(r.condition), preds), preds, accounts, &r.prefilters);
     r.output = std::move(*output);
     return r;
 }
@@ -91,7 +92,8 @@ void apply_selection(std::vector<Rule>& rules, const Selection& select)
 
 }  // namespace
 
-std::optional<Ruleset> compile_items(const Items& items, Diagnostics& diags, const Selection& select)
+std::optional<Ruleset> compile_items(const Items& items, Diagnostics& diags, const Selection& select,
+                                     const Accounts& accounts)
 {
     Ruleset rs;
     Definitions defs = collect_definitions(items);
@@ -110,7 +112,7 @@ std::optional<Ruleset> compile_items(const Items& items, Diagnostics& diags, con
             continue;
         }
         Diagnostics local;
-        auto r = compile_rule(item, defs, preds, local);
+        auto r = compile_rule(item, defs, preds, accounts, local);
         if (!r && item.skip_if_unknown_filter && only_unknown_fields(local)) {
             for (auto d : local.all()) {
                 d.severity = Severity::Warning;

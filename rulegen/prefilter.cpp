@@ -1,15 +1,21 @@
 // Pass 5b: kernel prefilters.
 // Consumes a formula in negation normal form; produces an equivalent formula
 // in which each predicate the kernel cannot decide (a glob, a regular
-// expression, a pmatch with wildcards, a string too long for a map key) is
-// conjoined with kernel-decidable predicates it implies:
+// expression, a pmatch with wildcards, a string too long for a map key, a
+// user or group name) is conjoined with kernel-decidable predicates it
+// implies:
 //
 //     P  ->  G and P        not P  ->  not G or not P       (P implies G)
 //
 // Both rewrites are exact, so the reference evaluator, the DNF and the
 // kernel's soundness are untouched; the kernel only gets a sharper may-set.
+// A name's G is "not id in (the known ids whose name fails P)": it holds for
+// every id the account snapshot does not know, so a user added later is
+// still confirmed in userspace; only renaming a known id needs a reload.
 // Tested by tests/test_terms.cpp and, end to end, tests/test_conformance.cpp.
 #include <cctype>
+#include <climits>
+#include <optional>
 
 #include "rulegen/passes.h"
 
@@ -80,9 +86,23 @@ std::string literal_components(const std::string& path)
     return out;  // pmatch compares components: "etc/x" means "/etc/x"
 }
 
+// the id field whose value a name field names
+std::optional<FieldId> id_field_of(FieldId name)
+{
+    switch (name) {
+    case FieldId::UserName: return FieldId::UserUid;
+    case FieldId::UserLoginname: return FieldId::UserLoginuid;
+    case FieldId::GroupName: return FieldId::GroupGid;
+    default: return std::nullopt;
+    }
+}
+
+// past this many known ids a name is left to userspace: the ids would crowd the number trie
+constexpr size_t kMaxAccountIds = 4096;
+
 class Prefilter {
 public:
-    explicit Prefilter(PredTable& preds) : preds_(preds) {}
+    Prefilter(PredTable& preds, const Accounts& accounts) : preds_(preds), accounts_(accounts) {}
 
     // a formula equal to predicate p, with prefilters
     Formula exact(int p) { return rewrite(p); }
@@ -95,6 +115,8 @@ private:
         const Pred pred = preds_.preds[p];
         if (!pred.kernel_plain() || value_type(pred) != FieldType::String)
             return Formula::lit(p, false);
+        if (auto id = id_field_of(pred.field.id))
+            return by_name(p, pred, *id);
         switch (pred.op) {
         case Op::Glob:
         case Op::Iglob: {
@@ -131,6 +153,33 @@ private:
         default:
             return Formula::lit(p, false);
         }
+    }
+
+    // G = not id in (known ids whose name fails p): ids the snapshot lacks stay possible
+    Formula by_name(int p, const Pred& pred, FieldId id_field)
+    {
+        const auto& names = id_field == FieldId::GroupGid ? accounts_.groups : accounts_.users;
+        if (names.size() > kMaxAccountIds)
+            return Formula::lit(p, false);
+        std::vector<Value> ruled_out;
+        for (const auto& [id, name] : names) {
+            // user.loginuid is signed in the kernel: such an id is left possible
+            if (id_field == FieldId::UserLoginuid && id > static_cast<uint32_t>(INT32_MAX))
+                continue;
+            const std::optional<Value> named{std::in_place, std::in_place_type<std::string>, name};
+            if (!eval_pred(pred, named))
+                ruled_out.emplace_back(std::in_place_type<int64_t>, static_cast<int64_t>(id));
+        }
+        if (ruled_out.empty())
+            return Formula::lit(p, false);
+        Pred in;
+        in.field = FieldRef{id_field, ""};
+        in.op = Op::In;
+        in.values = std::move(ruled_out);
+        in.loc = pred.loc;
+        const Formula g = Formula::lit(preds_.intern(std::move(in)), true);
+        note(g, p);
+        return make_and({g, Formula::lit(p, false)});
     }
 
     // p = (p on the values `odd` rejects) or (G and p on the others), where
@@ -198,13 +247,14 @@ private:
     }
 
     PredTable& preds_;
+    const Accounts& accounts_;
 };
 
 }  // namespace
 
-Formula add_prefilters(const Formula& f, PredTable& preds, std::map<int, int>* guarded)
+Formula add_prefilters(const Formula& f, PredTable& preds, const Accounts& accounts, std::map<int, int>* guarded)
 {
-    Prefilter pf(preds);
+    Prefilter pf(preds, accounts);
     Formula out = map_literals(f, [&](int p) { return pf.exact(p); });
     if (guarded)
         guarded->insert(pf.guarded.begin(), pf.guarded.end());

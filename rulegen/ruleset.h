@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "rulegen/accounts.h"
 #include "rulegen/ast.h"
 #include "rulegen/event.h"
 #include "rulegen/formula.h"
@@ -60,9 +61,13 @@ struct Ruleset {
 
 // The whole pipeline (pipeline.cpp). Returns nullopt when any error was
 // reported; warnings alone do not stop it.
+// `accounts`: the names user.name, user.loginname and group.name are
+// prefiltered with in the kernel (the host's, read at every compile)
 std::optional<Ruleset> compile_rules(const std::vector<std::string>& paths, SourceManager& sm,
-                                     Diagnostics& diags, const Selection& select = {});
-std::optional<Ruleset> compile_items(const Items& items, Diagnostics& diags, const Selection& select = {});
+                                     Diagnostics& diags, const Selection& select = {},
+                                     const Accounts& accounts = Accounts::from_files());
+std::optional<Ruleset> compile_items(const Items& items, Diagnostics& diags, const Selection& select = {},
+                                     const Accounts& accounts = Accounts::from_files());
 
 // The reference evaluator (eval.cpp): the exact meaning of a condition; U
 // when it depends on a value the kernel could not read whole. eval_condition

@@ -26,10 +26,37 @@
 
 namespace tripline {
 
+bool is_substring_view(int view)
+{
+    return view >= TL_VIEW_FD_NAME_HAS && view < TL_VIEW_FD_NAME_HAS + TL_HAS_VIEWS;
+}
+
+namespace {
+
+// `contains` with a literal of one window on a string the open program has
+// whole: a substring view; anything else stays in userspace
+int substring_view(const Pred& p, uint32_t class_id)
+{
+    if (p.op != Op::Contains || class_id != TL_CLASS_OPEN || p.values.size() != 1)
+        return -1;
+    const auto* needle = std::get_if<std::string>(&p.values[0]);
+    if (!needle || needle->empty() || needle->size() > TL_NEEDLE_MAX || needle->find('\0') != std::string::npos)
+        return -1;
+    if (p.field.id == FieldId::FdName)
+        return TL_VIEW_FD_NAME_HAS;
+    if (p.field.id == FieldId::FdNameraw)
+        return TL_VIEW_FD_NAMERAW_HAS;
+    return -1;
+}
+
+}  // namespace
+
 int view_of(const Pred& p, uint32_t class_id)
 {
     if (!p.kernel_plain() || multi_of(p.field) != FieldInfo::Multi::No)
         return TL_VIEW_USERSPACE;
+    if (int v = substring_view(p, class_id); v >= 0)
+        return v;
     Lowered l = lowering(p.field, class_id);
     switch (l.how) {
     case Lowering::Str: {
@@ -78,6 +105,9 @@ const char* view_name(int view)
     case TL_VIEW_OPEN_READ: return "evt.is_open_read";
     case TL_VIEW_OPEN_WRITE: return "evt.is_open_write";
     case TL_VIEW_L4PROTO: return "fd.l4proto";
+    case TL_VIEW_FD_NAME_HAS: return "fd.name substrings";
+    case TL_VIEW_FD_NAMERAW_HAS: return "fd.nameraw substrings";
+    case TL_VIEW_EXE_FLAGS: return "proc.is_exe_*";
     case TL_VIEW_RAWRES: return "evt.rawres";
     case TL_VIEW_PID: return "proc.pid";
     case TL_VIEW_PPID: return "proc.ppid";
@@ -111,6 +141,8 @@ const char* view_name(int view)
     case TL_VIEW_FD_DIRECTORY_REV: return "fd.directory reversed";
     case TL_VIEW_FD_FILENAME: return "fd.filename";
     case TL_VIEW_FD_FILENAME_REV: return "fd.filename reversed";
+    case TL_VIEW_CWD: return "proc.cwd";
+    case TL_VIEW_CWD_REV: return "proc.cwd reversed";
     case TL_VIEW_USERSPACE: return "userspace";
     default: return "?";
     }
@@ -272,10 +304,44 @@ private:
 
     void small_view(int v, const ViewTerms& vt)
     {
+        if (is_substring_view(v))
+            return substring_view_cells(v, vt);
         for (uint32_t value = 0; value < 256; value++) {
             auto pair = cell(vt, [&](int p) {
                 const Pred& pred = preds_.at(p);
                 return eval_pred(pred, small_value(pred.field.id, value)) ? Tri::T : Tri::F;
+            });
+            out_.small.push_back(SmallEntry{static_cast<uint8_t>(v), static_cast<uint8_t>(value), pair});
+        }
+    }
+
+    // The view's value is the set of needles found: needle j is bit j. The
+    // first TL_NEEDLES distinct needles get a bit; a predicate on any other
+    // stays unknown in every cell, which is sound.
+    void substring_view_cells(int v, const ViewTerms& vt)
+    {
+        tl_needles& nd = out_.needles[v - TL_VIEW_FD_NAME_HAS];
+        for (uint32_t j = 0; j < TL_NEEDLES; j++)
+            nd.val[j] = 1;  // with mask 0: never matches
+        std::map<std::string, uint32_t> bit;
+        auto needle = [&](int p) -> const std::string& { return std::get<std::string>(preds_.at(p).values[0]); };
+        for (int p : vt.preds) {
+            const std::string& s = needle(p);
+            if (bit.count(s) || nd.n >= TL_NEEDLES)
+                continue;
+            uint64_t val = 0;
+            for (unsigned char c : s)
+                val = val << 8 | c;  // the newest byte lowest, as the kernel shifts them in
+            nd.val[nd.n] = val;
+            nd.mask[nd.n] = s.size() == 8 ? ~0ULL : (1ULL << (8 * s.size())) - 1;
+            bit[s] = nd.n++;
+        }
+        for (uint32_t value = 0; value < 256; value++) {
+            auto pair = cell(vt, [&](int p) {
+                auto it = bit.find(needle(p));
+                if (it == bit.end())
+                    return Tri::U;
+                return (value >> it->second) & 1 ? Tri::T : Tri::F;
             });
             out_.small.push_back(SmallEntry{static_cast<uint8_t>(v), static_cast<uint8_t>(value), pair});
         }

@@ -19,6 +19,7 @@ namespace tripline {
 
 // which view decides a predicate in a class (TL_VIEW_USERSPACE: only userspace)
 int view_of(const Pred& p, uint32_t class_id);
+bool is_substring_view(int view);  // `contains` on a string: the needles it has
 bool view_is_signed(int view);
 bool view_is_addr(int view);
 const char* view_name(int view);
@@ -62,6 +63,7 @@ struct KernelTables {
     std::vector<NumEntry> num;
     std::vector<tl_syscall> syscalls;  // by x86_64 syscall number, then TL_COMPAT_BASE + ia32 number
     std::vector<uint32_t> bit_of_term; // term index -> bit
+    std::array<tl_needles, TL_HAS_VIEWS> needles{};  // of the substring views
 };
 
 // Pass 8 (tests/test_tables.cpp): terms -> tables. Reports capacity errors.

@@ -66,7 +66,15 @@ std::optional<Ruleset> compile_text(const std::string& yaml, Diagnostics& d, Sou
     Items items = load_items_text("test.yaml", yaml, sm, d);
     if (d.has_errors())
         return std::nullopt;
-    return compile_items(items, d);
+    return compile_items(items, d, {}, test_accounts());
+}
+
+Accounts test_accounts()
+{
+    Accounts a;
+    a.users = {{0, "root"}, {1000, "alice"}};
+    a.groups = {{0, "root"}};
+    return a;
 }
 
 Ruleset must_compile(const std::string& yaml)
@@ -121,6 +129,7 @@ std::unique_ptr<LiveAgent> LiveAgent::start(Ruleset rules, AgentOptions opts)
         s.container_id = e.rec.container_id;
         for (uint32_t i = 0; i < e.rec.proc.n_anc && i < TL_MAX_ANCESTORS; i++)
             s.ancestors.push_back(e.rec.proc.anc[i].pid);
+        s.gen = e.rec.gen;
         for (const auto& [name, v] : al.fields)
             s.fields[name] = render_value(v);
         std::lock_guard<std::mutex> lock(p->mutex_);
@@ -128,7 +137,11 @@ std::unique_ptr<LiveAgent> LiveAgent::start(Ruleset rules, AgentOptions opts)
     };
     live->thread_ = std::thread([p = live.get()] {
         while (!p->stop_) {
+            while (p->waiting_ > 0)  // std::mutex is not fair: let a reload in
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            std::unique_lock<std::mutex> lock(p->agent_mutex_);
             auto r = p->agent_->poll(50);
+            lock.unlock();
             if (!r) {
                 std::cerr << "poll failed: " << r.error() << "\n";
                 return;
@@ -136,6 +149,14 @@ std::unique_ptr<LiveAgent> LiveAgent::start(Ruleset rules, AgentOptions opts)
         }
     });
     return live;
+}
+
+Result<Ok> LiveAgent::reload(Ruleset rules)
+{
+    waiting_++;
+    std::lock_guard<std::mutex> lock(agent_mutex_);
+    waiting_--;
+    return agent_->reload(std::move(rules));
 }
 
 LiveAgent::~LiveAgent()
@@ -264,6 +285,33 @@ Captured capture(const std::vector<std::string>& argv)
     unlink(out);
     unlink(err);
     return c;
+}
+
+pid_t start_agent(const std::vector<std::string>& args, const std::string& dir)
+{
+    std::vector<std::string> argv{build_dir() + "/tripline", "run"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const pid_t pid = spawn(argv, dir + "/out", dir + "/err");
+    for (int i = 0; i < 400 && read_file(dir + "/err").find("watching") == std::string::npos; i++) {
+        if (waitpid(pid, nullptr, WNOHANG) == pid)
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    INFO("the agent said: " << read_file(dir + "/err"));
+    REQUIRE(read_file(dir + "/err").find("watching") != std::string::npos);
+    return pid;
+}
+
+TempDir::TempDir(const std::string& name) : path("/tmp/tripline-" + name + "-" + std::to_string(getpid()))
+{
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+}
+
+TempDir::~TempDir()
+{
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
 }
 
 namespace {

@@ -30,6 +30,13 @@ bool take_skip();  // for the reporter: was the test that just ended skipped?
         return;                    \
     } while (0)
 
+// skips, loudly, a test that needs the real kernel side when it cannot run here
+#define TL_NEED_KERNEL()                                                   \
+    do {                                                                   \
+        if (auto why = ::tltest::kernel_unavailable())                     \
+            TL_SKIP("kernel tests need root and BPF: " + *why);            \
+    } while (0)
+
 std::string repo_dir();   // the checkout
 std::string build_dir();  // where the binaries are
 // Falco's stable ruleset, the compatibility target: $TL_FALCO_RULES, else
@@ -37,8 +44,11 @@ std::string build_dir();  // where the binaries are
 // /work/shared/peers/falco_rules.yaml; nullopt when none is readable
 std::optional<std::string> falco_rules();
 
-// Compiles YAML rules given as text. Diagnostics go to `d`; `sm` keeps the
-// sources for formatting them.
+// The account names rules compiled from text are prefiltered with; the
+// reference contexts of the tests name no other ids differently.
+tripline::Accounts test_accounts();
+// Compiles YAML rules given as text (with test_accounts()). Diagnostics go to
+// `d`; `sm` keeps the sources for formatting them.
 std::optional<tripline::Ruleset> compile_text(const std::string& yaml, tripline::Diagnostics& d,
                                               tripline::SourceManager* sm = nullptr);
 // Compiles or fails the test with the diagnostics.
@@ -56,6 +66,7 @@ struct SeenAlert {
     uint32_t ppid = 0;          // the parent's tgid, as the kernel saw it
     std::string container_id;   // "host", or the 12-character id
     std::vector<uint32_t> ancestors;  // tgids, parent first (as many as the record has)
+    uint32_t gen = 0;  // the ruleset generation stamped in the record
     std::map<std::string, std::string> fields;  // output fields, rendered
 };
 
@@ -75,11 +86,15 @@ public:
     // lets the consumer catch up with everything the kernel sent so far
     void settle(std::chrono::milliseconds quiet = std::chrono::milliseconds(300));
     tripline::Agent& agent() { return *agent_; }
+    // installs the next generation on the consuming thread's agent, between two polls
+    tripline::Result<tripline::Ok> reload(tripline::Ruleset rules);
 
 private:
     std::unique_ptr<tripline::Agent> agent_;
     std::thread thread_;
     std::atomic<bool> stop_{false};
+    std::mutex agent_mutex_;  // the agent is used by one thread at a time
+    std::atomic<int> waiting_{0};
     std::mutex mutex_;
     std::vector<SeenAlert> alerts_;
     std::map<uint32_t, size_t> records_by_tgid_;
@@ -101,6 +116,17 @@ std::string read_file(const std::string& path);
 // where the cgroup v2 hierarchy is mounted ("" when it is not): tests make
 // container cgroups there
 std::string cgroup2_root();
+
+// `tripline run ARGS...` in the background, stdout and stderr in dir/out and
+// dir/err; returns its pid once it says it is watching (fails the test if it
+// does not within 20 s)
+pid_t start_agent(const std::vector<std::string>& args, const std::string& dir);
+// a directory of its own below /tmp for one test, removed by the destructor
+struct TempDir {
+    explicit TempDir(const std::string& name);
+    ~TempDir();
+    std::string path;
+};
 
 // fork + execv without a shell; returns the exit status (or -1)
 int run_program(const std::vector<std::string>& argv, pid_t* pid_out = nullptr);

@@ -36,6 +36,9 @@ const std::vector<uint32_t> kIds = {0, 1, 1000, 65534, 0xffffffffu};
 const std::vector<std::string> kAddrs = {"169.254.169.254", "10.0.0.1", "10.1.2.3", "192.168.1.9", "127.0.0.1",
                                          "::1", "2001:db8::1", "fe80::1"};
 const std::vector<uint16_t> kPorts = {22, 80, 443, 8080, 40000};
+// names as a caller gives them (fd.nameraw): relative, with dot-dots, too long to scan
+const std::vector<std::string> kRawNames = {"../../etc/shadow", "./x", "/etc/passwd", "a/../b/../c", "id_rsa",
+                                            "/home/u/.ssh/id_rsa", std::string(600, 'r') + "../", ""};
 
 Event random_event(std::mt19937& rng)
 {
@@ -66,7 +69,11 @@ Event random_event(std::mt19937& rng)
     if (coin(rng, 90))
         e.rec.flags |= TL_EF_PROC_INFO;
     e.rec.proc.tty = pick(rng, std::vector<uint32_t>{0, 34816, 1025});
-    e.str[TL_STR_CWD] = "/home/u";
+    e.rec.proc.exe_flags = std::uniform_int_distribution<uint32_t>(0, 15)(rng);
+    // as the kernel writes it (a trailing '/'), and sometimes not: the test evaluator must not decide that
+    e.str[TL_STR_CWD] = pick(rng, std::vector<std::string>{"/home/u/", "/dev/shm/", "/", "/tmp/evil/", "/home/u"});
+    if (coin(rng, 5))
+        e.rec.flags |= TL_EF_CWD_TRUNC;
     e.rec.res = cls == TL_CLASS_EXEC ? 0 : pick(rng, kRes);
     if (cls == TL_CLASS_OPEN) {
         auto& o = e.rec.payload.open;
@@ -77,6 +84,8 @@ Event random_event(std::mt19937& rng)
         e.str[TL_STR_FD_NAME] = pick(rng, kPaths);
         if (coin(rng, 5))
             e.rec.flags |= TL_EF_PATH_TRUNC;
+        if (coin(rng, 60))
+            e.str[TL_STR_ARG0] = pick(rng, kRawNames);
     }
     if (cls == TL_CLASS_NET || (cls == TL_CLASS_SYSCALL && coin(rng, 50))) {
         tl_sock& c = cls == TL_CLASS_NET ? e.rec.payload.net.sock : e.rec.payload.sys.sock;
@@ -131,7 +140,7 @@ std::string random_atom(std::mt19937& rng)
     static const std::vector<std::string> strfields = {"proc.name", "proc.pname", "proc.exepath", "proc.exe",
                                                        "fd.name", "fd.directory", "fd.filename", "container.id"};
     static const std::vector<std::string> dirs = {"/etc", "/", "/tmp", "/root/.aws", "/etc/sudoers.d", "/tmp/evil"};
-    switch (std::uniform_int_distribution<int>(0, 20)(rng)) {
+    switch (std::uniform_int_distribution<int>(0, 21)(rng)) {
     case 0: case 1: case 2: {
         std::string f = pick(rng, strfields);
         const auto& pool = f == "proc.name" || f == "proc.pname" ? kComms
@@ -149,7 +158,11 @@ std::string random_atom(std::mt19937& rng)
         case 2: return f + " in " + list(pool);
         case 3: return f + " startswith " + prefix(pool);
         case 4: return f + " endswith " + suffix(pool);
-        case 5: return f + " contains " + q(pick(rng, pool).substr(0, 3));
+        case 5: {  // needles of every length around a window (8 bytes)
+            std::string v = pick(rng, pool);
+            size_t at = std::uniform_int_distribution<size_t>(0, v.size())(rng);
+            return f + " contains " + q(v.substr(at, std::uniform_int_distribution<size_t>(1, 10)(rng)));
+        }
         default: return f + " exists";
         }
     }
@@ -165,11 +178,25 @@ std::string random_atom(std::mt19937& rng)
     case 12: return "fd.snet " + pick(rng, std::vector<std::string>{"in (10.0.0.0/8, 192.168.0.0/16)", "= 127.0.0.0/8", "!= fe80::/10"});
     case 13: return pick(rng, std::vector<std::string>{"fd.rport", "fd.lport", "fd.sport"}) + " " + pick(rng, std::vector<std::string>{"= 80", "> 1024", "in (22, 443)", "<= 443"});
     case 14: return "fd.l4proto " + std::string(coin(rng, 50) ? "= tcp" : "!= udp");
-    case 15: return "proc.cmdline contains " + q(coin(rng, 50) ? "security" : "-c");
+    case 15:
+        if (coin(rng, 50))
+            return "proc.cmdline contains " + q(coin(rng, 50) ? "security" : "-c");
+        if (coin(rng, 30))
+            return "proc.cwd " + pick(rng, std::vector<std::string>{"startswith /dev/shm/", "= /home/u/", "in (/, /tmp/evil/)", "endswith u/", "startswith /home"});
+        return "fd.nameraw contains " + q(pick(rng, std::vector<std::string>{"../", "..", "./", "id_rsa", "/.ssh/", "rrrrrrrr", "etc/shadow"}));
     case 16: return pick(rng, std::vector<std::string>{"proc.pid", "proc.ppid"}) + " " + pick(rng, std::vector<std::string>{"= 1", "!= 1", "> 100"});
-    case 17: return "group.gid = " + num(pick(rng, kIds));
+    case 17:
+        if (coin(rng, 50))
+            return "group.gid = " + num(pick(rng, kIds));
+        return pick(rng, std::vector<std::string>{"user.name", "user.loginname", "group.name"}) + " " +
+               pick(rng, std::vector<std::string>{"= root", "!= root", "in (alice, bin)", "startswith r", "= alice",
+                                                  "exists", "contains o"});
     case 18: return "evt.arg.request " + pick(rng, std::vector<std::string>{"contains PTRACE_ATTACH", "= 12345", "!= PTRACE_TRACEME", "in (PTRACE_SETREGS, 18446744073709551615)", "startswith PTRACE_SET", "exists"});
     case 19: return "evt.arg.domain " + pick(rng, std::vector<std::string>{"= AF_PACKET", "contains AF_INET", "!= AF_UNIX", "= 99"});
+    case 21:
+        return pick(rng, std::vector<std::string>{"proc.is_exe_from_memfd", "proc.is_exe_upper_layer",
+                                                  "proc.is_exe_lower_layer", "proc.is_exe_writable"}) +
+               (coin(rng, 70) ? " = true" : " = false");
     default: return "proc.tty " + pick(rng, std::vector<std::string>{"= 0", "!= 0", "> 34000", "in (34816, 1)"});
     }
 }
@@ -227,7 +254,7 @@ void differential(const Ruleset& rs, Kernel& k, std::mt19937& rng, int events, T
                   << "  condition: " << to_string(rule.condition) << "\n  class " << class_name(r.class_id)
                   << " type " << evt_type_name(r.evt_type) << " comm '" << r.comm << "' pcomm '" << r.pcomm
                   << "' exe '" << decoded->str[TL_STR_EXEPATH] << "' argv0 '" << argv0(decoded->str[TL_STR_ARGS])
-                  << "' fd '" << decoded->str[TL_STR_FD_NAME]
+                  << "' fd '" << decoded->str[TL_STR_FD_NAME] << "' arg0 '" << decoded->str[TL_STR_ARG0]
                   << "' res " << r.res << " uid " << r.uid << " flags 0x" << std::hex << r.flags;
                 FAIL(o.str());
                 return;

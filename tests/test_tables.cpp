@@ -137,6 +137,50 @@ TEST_CASE("small views: every value has its own slot")
     CHECK_FALSE(slot(TL_VIEW_L4PROTO, TL_L4_UNKNOWN));  // no value: absent, comparisons false
 }
 
+TEST_CASE("contains with a short literal: a substring view, one bit per needle")
+{
+    // needles up to a window (8 bytes) on an open's fd.name or fd.nameraw; others stay in userspace
+    Ruleset rs = compile("evt.type = openat and fd.nameraw contains \"../\" and not fd.name contains id_rsa "
+                         "and fd.name contains /a-much-longer-needle/ and proc.cmdline contains x");
+    CHECK(view_of(rs.preds[1], TL_CLASS_OPEN) == TL_VIEW_FD_NAMERAW_HAS);
+    CHECK(view_of(rs.preds[2], TL_CLASS_OPEN) == TL_VIEW_FD_NAME_HAS);
+    CHECK(view_of(rs.preds[3], TL_CLASS_OPEN) == TL_VIEW_USERSPACE);
+    CHECK(view_of(rs.preds[2], TL_CLASS_EXEC) == TL_VIEW_USERSPACE);
+    const tl_needles& raw = rs.tables.needles[TL_VIEW_FD_NAMERAW_HAS - TL_VIEW_FD_NAME_HAS];
+    REQUIRE(raw.n == 1);
+    CHECK(raw.val[0] == (uint64_t('.') << 16 | uint64_t('.') << 8 | '/'));  // newest byte lowest
+    CHECK(raw.mask[0] == 0xffffff);
+    CHECK(raw.mask[1] == 0);  // unused needles never match
+    CHECK(raw.val[1] == 1);
+    auto slot = [&](int view, int value) {
+        for (const auto& e : rs.tables.small)
+            if (e.view == view && e.value == value)
+                return std::pair<bool, bool>{bit(rs.tables, e.pair.may, rs.tables.bit_of_term[0]),
+                                             bit(rs.tables, e.pair.def, rs.tables.bit_of_term[0])};
+        FAIL("no slot");
+        return no;
+    };
+    CHECK(slot(TL_VIEW_FD_NAMERAW_HAS, 1) == yes);
+    CHECK(slot(TL_VIEW_FD_NAMERAW_HAS, 0) == no);
+    CHECK(slot(TL_VIEW_FD_NAME_HAS, 0) == yes);  // not (fd.name contains id_rsa)
+    CHECK(slot(TL_VIEW_FD_NAME_HAS, 1) == no);
+
+    // past TL_NEEDLES distinct needles on one view, the rest are unknown in every cell
+    std::string many = "evt.type = openat and (";
+    for (int i = 0; i < TL_NEEDLES + 1; i++)
+        many += (i ? " or " : "") + std::string("fd.name contains n") + std::to_string(i);
+    Ruleset m = compile(many + ")");
+    CHECK(m.tables.needles[0].n == TL_NEEDLES);
+    bool all_may = true, any_def_at_zero = false;
+    for (const auto& e : m.tables.small)
+        if (e.view == TL_VIEW_FD_NAME_HAS) {
+            all_may = all_may && bit(m.tables, e.pair.may, m.tables.bit_of_term[0]);
+            any_def_at_zero = any_def_at_zero || (e.value == 0 && bit(m.tables, e.pair.def, m.tables.bit_of_term[0]));
+        }
+    CHECK(all_may);                // the ninth needle may be in any string
+    CHECK_FALSE(any_def_at_zero);  // and finding none of the eight decides nothing
+}
+
 TEST_CASE("T/U combination: AND of views gives may/def; userspace views stay unknown")
 {
     Ruleset rs = compile("evt.type = execve and proc.name = curl and proc.cmdline contains metadata");

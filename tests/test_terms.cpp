@@ -128,4 +128,28 @@ TEST_CASE("contradictions and tautologies fold away")
     CHECK(t.terms.find("[proc.name]") == std::string::npos);
 }
 
+TEST_CASE("names: user.name is prefiltered on the uid, through the account snapshot")
+{
+    Accounts acc;
+    acc.users = {{0, "root"}, {1, "daemon"}, {1000, "alice"}};
+    acc.groups = {{0, "root"}};
+    Diagnostics d;
+    SourceManager sm;
+    Items items = load_items_text("t.yaml",
+                                  "- rule: r\n  condition: evt.type = execve and user.name in (daemon, bin)\n"
+                                  "  output: o\n  desc: d\n  priority: INFO\n",
+                                  sm, d);
+    auto rs = compile_items(items, d, {}, acc);
+    REQUIRE(rs);
+    // the guard rules out the known ids whose names fail: root and alice, not daemon, not unknown ids
+    bool found = false;
+    for (const auto& p : rs->preds)
+        if (p.field.id == FieldId::UserUid && p.op == Op::In) {
+            found = true;
+            CHECK(p.values == std::vector<Value>{Value{int64_t{0}}, Value{int64_t{1000}}});
+        }
+    CHECK(found);
+    CHECK(explain(*rs).find("prefilter for: user.name in (daemon, bin)") != std::string::npos);
+}
+
 }

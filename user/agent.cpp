@@ -8,6 +8,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -71,17 +72,21 @@ static int64_t clock_ns(clockid_t id)
 
 Result<std::unique_ptr<Agent>> Agent::start(Ruleset rules, const AgentOptions& opts)
 {
-    std::unique_ptr<Agent> a(new Agent(std::move(rules), opts));
+    std::unique_ptr<Agent> a(new Agent(opts));
     a->ctx_ = host_context();
     a->boot_to_wall_ns_ = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
     a->ctx_.boot_to_wall_ns = a->boot_to_wall_ns_;
-    auto k = Kernel::load(opts.attach);
+    a->drop_rule_.name = kDropAlertRule;
+    a->drop_rule_.priority = Priority::Critical;
+    a->drop_rule_.tags = {"tripline", "drops"};
+    auto k = Kernel::load(opts.attach, opts.ring_bytes);
     if (!k)
         return Error{k.error()};
     a->kernel_ = std::move(*k);
-    auto installed = a->kernel_->install(a->rules_.tables, opts.ship_all ? TL_CFG_SHIP_ALL : 0);
+    auto installed = a->kernel_->install(rules.tables, opts.ship_all ? TL_CFG_SHIP_ALL : 0);
     if (!installed)
         return Error{installed.error()};
+    a->generations_[a->kernel_->generation()] = std::make_shared<const Ruleset>(std::move(rules));
     a->ring_.reset(ring_buffer__new(a->kernel_->events_fd(), &Agent::on_sample, a.get(), nullptr));
     if (!a->ring_)
         return Error{std::string("opening the events ring buffer: ") + std::strerror(errno)};
@@ -114,14 +119,62 @@ void Agent::handle(const void* data, size_t size)
     e->num = stats_.records;
     if (on_record)
         on_record(*e);
-    for (const Rule* rule : confirm(rules_, *e, ctx_, stats_.confirm)) {
-        Alert alert = make_alert(*rule, *e, ctx_, wall_clock_ns(e->rec.ts_ns));
-        stats_.alerts++;
-        if (on_alert)
-            on_alert(alert, *e);
-        if (output_)
-            output_->push(opts_.json ? format_json(alert, ctx_.hostname) : format_text(alert));
+    // the masks are bits of the terms of the generation that computed them
+    const auto gen = generations_.find(e->rec.gen);
+    if (gen == generations_.end()) {
+        if (stats_.unknown_generation++ == 0)
+            log::warn("a record of ruleset generation " + std::to_string(e->rec.gen) +
+                      " arrived after that ruleset was released; not confirmed (counted as unknown_generation)");
+        return;
     }
+    const std::shared_ptr<const Ruleset> rules = gen->second;  // held: on_alert may reload
+    for (const Rule* rule : confirm(*rules, *e, ctx_, stats_.confirm)) {
+        stats_.alerts++;
+        stats_.rule_matches[rule->name]++;
+        send(make_alert(*rule, *e, ctx_, wall_clock_ns(e->rec.ts_ns)), *e);
+    }
+}
+
+void Agent::send(const Alert& alert, const Event& e)
+{
+    if (on_alert)
+        on_alert(alert, e);
+    if (output_)
+        output_->push(opts_.json ? format_json(alert, ctx_.hostname) : format_text(alert));
+}
+
+bool Agent::check_drops()
+{
+    const auto now = std::chrono::steady_clock::now();
+    last_drop_check_ = now;
+    const Counters c = kernel_->counters();
+    uint64_t total = 0;
+    for (const auto& k : c)
+        total += k[TL_CNT_LOST];
+    if (total <= lost_reported_)
+        return false;
+    if (stats_.drop_alerts != 0 && now - last_drop_alert_ < opts_.drop_alert_interval)
+        return false;  // rate-limited: these losses go into the next alert
+    // Falco's drop alert, with tripline's words: how many, since when, where
+    Alert a;
+    a.rule = &drop_rule_;
+    a.time_ns = static_cast<uint64_t>(clock_ns(CLOCK_REALTIME));
+    const uint64_t lost = total - lost_reported_;
+    std::string per_class;
+    a.fields.emplace_back("n_lost", static_cast<int64_t>(lost));
+    a.fields.emplace_back("n_lost_total", static_cast<int64_t>(total));
+    for (uint32_t cls = 1; cls < TL_CLASS_COUNT; cls++) {
+        per_class += std::string(per_class.empty() ? "" : " ") + class_name(cls) + "=" + std::to_string(c[cls][TL_CNT_LOST]);
+        a.fields.emplace_back(std::string("n_lost_") + class_name(cls), static_cast<int64_t>(c[cls][TL_CNT_LOST]));
+    }
+    a.message = "tripline internal: " + std::to_string(lost) +
+                " events lost to a full ring buffer since the last report (" + std::to_string(total) +
+                " in total; per class " + per_class + ")";
+    lost_reported_ = total;
+    last_drop_alert_ = now;
+    stats_.drop_alerts++;
+    send(a, Event{});
+    return true;
 }
 
 Result<int> Agent::poll(int timeout_ms)
@@ -129,6 +182,8 @@ Result<int> Agent::poll(int timeout_ms)
     int n = ring_buffer__poll(ring_.get(), timeout_ms);
     if (n < 0 && n != -EINTR)
         return Error{std::string("reading the events ring buffer: ") + std::strerror(-n)};
+    if (std::chrono::steady_clock::now() - last_drop_check_ >= std::chrono::seconds(1))
+        check_drops();
     return n < 0 ? 0 : n;
 }
 
@@ -139,40 +194,104 @@ Result<Ok> Agent::run(const std::atomic<bool>& stop)
         if (!r)
             return Error{r.error()};
     }
-    // drain what the kernel already sent
-    auto r = poll(0);
-    if (!r)
-        return Error{r.error()};
+    shutdown();
     return Ok{};
+}
+
+Result<Ok> Agent::drain(std::chrono::milliseconds limit)
+{
+    const auto end = std::chrono::steady_clock::now() + limit;
+    // ring_buffer__consume returns how many records it read; 0 means empty now
+    for (;;) {
+        const int n = ring_buffer__consume(ring_.get());
+        if (n < 0 && n != -EINTR)
+            return Error{std::string("draining the events ring buffer: ") + std::strerror(-n)};
+        if (n == 0 || std::chrono::steady_clock::now() >= end)
+            return Ok{};
+    }
+}
+
+bool Agent::shutdown(std::chrono::milliseconds limit)
+{
+    const auto end = std::chrono::steady_clock::now() + limit;
+    kernel_->detach();  // nothing new enters the ring buffer from here on
+    if (auto r = drain(limit / 2); !r)
+        log::error(r.error());
+    check_drops();
+    if (!output_)
+        return true;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+    const bool flushed = output_->flush(std::max(left, std::chrono::milliseconds(100)));
+    if (!flushed)
+        log::error("stopping with " + std::to_string(output_->queued()) + " alerts not yet written to " +
+                   output_->name());
+    return flushed;
+}
+
+Result<Ok> Agent::reload(Ruleset rules)
+{
+    const uint32_t before = kernel_->generation();
+    auto shared = std::make_shared<const Ruleset>(std::move(rules));
+    auto installed = kernel_->install(shared->tables, opts_.ship_all ? TL_CFG_SHIP_ALL : 0);
+    const uint32_t now = kernel_->generation();
+    if (now != before) {
+        generations_[now] = shared;
+        // Once the switch is made and in-flight programs are done (install
+        // waits for them), every record of the old generation is in the ring
+        // buffer: consume them while their ruleset is still held. The one
+        // before the previous cannot have records left; release it.
+        if (auto d = drain(); !d)
+            log::error(d.error());
+        generations_.erase(generations_.begin(), generations_.lower_bound(before));
+    }
+    if (!installed)
+        return Error{installed.error()};
+    return Ok{};
+}
+
+std::vector<OutputCounters> Agent::output_counters() const
+{
+    // one output for now; the configurable outputs will answer for themselves here
+    if (!output_)
+        return {};
+    return {OutputCounters{output_->name(), output_->written(), output_->failed(), output_->dropped(),
+                           output_->queued()}};
+}
+
+Health Agent::health() const
+{
+    Health h;
+    h.pid = static_cast<uint32_t>(getpid());
+    h.generation = kernel_->generation();
+    for (const auto& r : rules().rules)
+        h.rules_enabled += r.enabled;
+    h.kernel = kernel_->counters();
+    h.records = stats_.records;
+    h.malformed = stats_.decode_errors;
+    h.unknown_generation = stats_.unknown_generation;
+    h.confirm = stats_.confirm;
+    h.alerts = stats_.alerts;
+    h.drop_alerts = stats_.drop_alerts;
+    h.rule_matches = stats_.rule_matches;
+    h.outputs = output_counters();
+    for (const auto& p : kernel_->programs())
+        h.programs.push_back({p.name, p.run_time_ns, p.run_cnt});
+    fill_process_usage(h);
+    return h;
 }
 
 std::string Agent::summary_json() const
 {
-    nlohmann::ordered_json j;
-    Counters c = kernel_->counters();
-    static const char* names[TL_CNT_COUNT] = {"seen", "dropped_early", "dropped", "emitted", "lost",
-                                              "proc_table_full", "path_truncated", "compat_skipped"};
-    for (uint32_t cls = 0; cls < TL_CLASS_COUNT; cls++)
-        for (uint32_t n = 0; n < TL_CNT_COUNT; n++)
-            j["kernel"][class_name(cls)][names[n]] = c[cls][n];
-    j["records"] = stats_.records;
-    j["malformed"] = stats_.decode_errors;
-    j["candidates"] = stats_.confirm.candidates;
-    j["confirmed"] = stats_.confirm.confirmed;
-    j["rejected"] = stats_.confirm.rejected;
-    j["undecided"] = stats_.confirm.undecided;
-    j["definite_mismatch"] = stats_.confirm.definite_mismatch;
-    j["alerts"] = stats_.alerts;
-    if (output_) {
-        j["output"]["written"] = output_->written();
-        j["output"]["dropped"] = output_->dropped();
-        j["output"]["failed"] = output_->failed();
-    }
+    nlohmann::ordered_json j = to_json(health());
+    // what `make bench` has read since before the health view: the CPU split,
+    // the peak memory and the output's counters under their first names
     struct rusage ru {};
     getrusage(RUSAGE_SELF, &ru);
     j["cpu_user_s"] = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
     j["cpu_sys_s"] = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
     j["max_rss_kb"] = ru.ru_maxrss;
+    if (output_)
+        j["output"] = {{"written", output_->written()}, {"dropped", output_->dropped()}, {"failed", output_->failed()}};
     return j.dump();
 }
 

@@ -28,7 +28,7 @@ std::string why(int err)
 
 }  // namespace
 
-Result<std::unique_ptr<Kernel>> Kernel::load(bool attach)
+Result<std::unique_ptr<Kernel>> Kernel::load(bool attach, uint32_t ring_bytes)
 {
     std::unique_ptr<Kernel> k(new Kernel());
     k->skel_.reset(tripline_bpf__open());
@@ -36,6 +36,14 @@ Result<std::unique_ptr<Kernel>> Kernel::load(bool attach)
         return Error{"opening the BPF object: " + why(errno)};
     tripline_bpf* s = k->skel_.get();
     s->rodata->self_tgid = static_cast<uint32_t>(getpid());
+    if (ring_bytes) {
+        const auto page = static_cast<uint32_t>(sysconf(_SC_PAGESIZE));
+        if (ring_bytes < page || (ring_bytes & (ring_bytes - 1)))
+            return Error{"sizing the events ring buffer: " + std::to_string(ring_bytes) +
+                         " bytes is not a power of two of at least one page (" + std::to_string(page) + ")"};
+        if (int err = bpf_map__set_max_entries(s->maps.events, ring_bytes))
+            return Error{"sizing the events ring buffer: " + why(err)};
+    }
     // tail-called and test programs are not attached to anything themselves
     for (bpf_program* p : {s->progs.open_exit, s->progs.net_exit, s->progs.setid_exit, s->progs.syscall_exit,
                            s->progs.exec_fail_exit, s->progs.eval_record})
@@ -89,7 +97,18 @@ Result<Ok> Kernel::install(const KernelTables& t, uint32_t config_flags)
 {
     tripline_bpf* s = skel_.get();
     const uint32_t gen = gen_ + 1, parity = gen & 1;
-    auto fail = [](const std::string& what) { return Error{"writing " + what + ": " + why(errno)}; };
+    std::vector<tl_str_key> str_keys;
+    std::vector<tl_num_key> num_keys;
+    // before the switch nothing reads the new parity: undo and keep the old generation
+    auto fail = [&](const std::string& what) {
+        Error e{"writing " + what + " of generation " + std::to_string(gen) + ": " + why(errno) +
+                "; generation " + std::to_string(gen_) + " stays in force"};
+        for (auto& key : str_keys)
+            bpf_map_delete_elem(bpf_map__fd(s->maps.str_values), &key);
+        for (auto& key : num_keys)
+            bpf_map_delete_elem(bpf_map__fd(s->maps.num_values), &key);
+        return e;
+    };
 
     for (size_t id = 0; id < t.sets.size(); id++) {
         uint32_t key = parity * TL_MAX_SETS + static_cast<uint32_t>(id);
@@ -103,7 +122,6 @@ Result<Ok> Kernel::install(const KernelTables& t, uint32_t config_flags)
         if (bpf_map_update_elem(bpf_map__fd(s->maps.small_values), &key, &e.pair, BPF_ANY))
             return fail(std::string("the ") + view_name(e.view) + " table");
     }
-    std::vector<tl_str_key> str_keys;
     for (const auto& e : t.str) {
         tl_str_key key{};
         key.prefixlen = static_cast<uint32_t>(8 * (2 + e.bytes.size()));
@@ -114,7 +132,6 @@ Result<Ok> Kernel::install(const KernelTables& t, uint32_t config_flags)
             return fail(std::string("the ") + view_name(e.view) + " trie");
         str_keys.push_back(key);
     }
-    std::vector<tl_num_key> num_keys;
     for (const auto& e : t.num) {
         tl_num_key key{};
         key.prefixlen = 16 + e.bits;
@@ -132,21 +149,43 @@ Result<Ok> Kernel::install(const KernelTables& t, uint32_t config_flags)
     std::memcpy(cfg.classes, t.classes.data(), sizeof(cfg.classes));
     std::memcpy(cfg.unknown, t.unknown.data(), sizeof(cfg.unknown));
     std::memcpy(cfg.absent, t.absent.data(), sizeof(cfg.absent));
+    std::memcpy(cfg.needles, t.needles.data(), sizeof(cfg.needles));
     if (bpf_map_update_elem(bpf_map__fd(s->maps.configs), &parity, &cfg, BPF_ANY))
         return fail("the configuration");
+
+    // The syscall table is not per generation: the dispatcher reads it before
+    // the class program reads the index. So a syscall the new rules want is
+    // let through before the switch (the old generation drops what it does
+    // not want), and one only the old rules wanted is turned off after it.
+    // Between the two, the table lets through the union: nothing is missed.
+    auto syscall_entry = [&t](uint32_t nr) { return nr < t.syscalls.size() ? t.syscalls[nr] : tl_syscall{}; };
+    auto in_force = [this](uint32_t nr) { return nr < syscalls_.size() ? syscalls_[nr] : tl_syscall{}; };
+    for (uint32_t nr = 0; nr < TL_MAX_SYSCALLS; nr++) {
+        tl_syscall sc = syscall_entry(nr);
+        if (!sc.class_id || in_force(nr).class_id || gen_ == 0)
+            continue;
+        if (bpf_map_update_elem(bpf_map__fd(s->maps.syscall_classes), &nr, &sc, BPF_ANY))
+            return fail("the syscall table");
+    }
 
     // the switch: one word
     uint32_t zero = 0;
     if (bpf_map_update_elem(bpf_map__fd(s->maps.config_index), &zero, &gen, BPF_ANY))
         return fail("the generation index");
+    const uint32_t old_gen = gen_;
+    gen_ = gen;
+
+    // from here on the new generation is in force whatever fails
+    std::string late_error;
     for (uint32_t nr = 0; nr < TL_MAX_SYSCALLS; nr++) {
-        tl_syscall sc = nr < t.syscalls.size() ? t.syscalls[nr] : tl_syscall{};
-        if (bpf_map_update_elem(bpf_map__fd(s->maps.syscall_classes), &nr, &sc, BPF_ANY))
-            return fail("the syscall table");
+        tl_syscall sc = syscall_entry(nr);
+        if (bpf_map_update_elem(bpf_map__fd(s->maps.syscall_classes), &nr, &sc, BPF_ANY) && late_error.empty())
+            late_error = "writing the syscall table of generation " + std::to_string(gen) + ": " + why(errno);
     }
+    syscalls_ = t.syscalls;
 
     // programs that read the old index finish within microseconds
-    if (gen_ != 0) {
+    if (old_gen != 0) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         for (auto& key : str_keys_)
             bpf_map_delete_elem(bpf_map__fd(s->maps.str_values), &key);
@@ -155,7 +194,25 @@ Result<Ok> Kernel::install(const KernelTables& t, uint32_t config_flags)
     }
     str_keys_ = std::move(str_keys);
     num_keys_ = std::move(num_keys);
-    gen_ = gen;
+    if (!late_error.empty())
+        return Error{late_error};
+    return Ok{};
+}
+
+Kernel::StatsFd::~StatsFd()
+{
+    if (fd >= 0)
+        close(fd);
+}
+
+Result<Ok> Kernel::enable_run_time_stats()
+{
+    if (run_time_stats_.fd >= 0)
+        return Ok{};
+    int fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+    if (fd < 0)
+        return Error{"enabling BPF run-time statistics (BPF_ENABLE_STATS): " + why(errno)};
+    run_time_stats_.fd = fd;
     return Ok{};
 }
 
@@ -208,7 +265,8 @@ std::vector<Kernel::ProgramInfo> Kernel::programs() const
         uint32_t len = sizeof(info);
         if (bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
             continue;
-        out.push_back({bpf_program__name(p), info.xlated_prog_len / 8, info.verified_insns});
+        out.push_back({bpf_program__name(p), info.xlated_prog_len / 8, info.verified_insns, info.run_time_ns,
+                       info.run_cnt});
     }
     return out;
 }

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <thread>
 
 #include "user/log.h"
 
@@ -45,8 +46,29 @@ bool Output::push(std::string line)
             return false;
         }
         queue_.push_back(std::move(line));
+        accepted_++;
     }
     cv_.notify_one();
+    return true;
+}
+
+uint64_t Output::queued() const
+{
+    // written_ and failed_ move after the line left the queue: never above accepted_
+    const uint64_t done = written_ + failed_;
+    const uint64_t accepted = accepted_;
+    return accepted > done ? accepted - done : 0;
+}
+
+bool Output::flush(std::chrono::milliseconds limit)
+{
+    // polling keeps the writer free of a second condition; this runs once, at exit
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (queued() != 0) {
+        if (std::chrono::steady_clock::now() >= end)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
     return true;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -25,6 +26,11 @@ public:
     uint64_t written() const { return written_; }
     uint64_t dropped() const { return dropped_; }
     uint64_t failed() const { return failed_; }
+    uint64_t queued() const;  // accepted and not yet written (or failed)
+    const std::string& name() const { return path_; }
+    // waits until every accepted line is written or failed, for at most
+    // `limit`; false when some are still waiting
+    bool flush(std::chrono::milliseconds limit);
 
 private:
     Output(FILE* f, bool owned, std::string path, size_t capacity);
@@ -38,7 +44,7 @@ private:
     std::condition_variable cv_;
     std::deque<std::string> queue_;
     bool stopping_ = false;
-    std::atomic<uint64_t> written_{0}, dropped_{0}, failed_{0};
+    std::atomic<uint64_t> accepted_{0}, written_{0}, dropped_{0}, failed_{0};
     std::thread thread_;
 };
 

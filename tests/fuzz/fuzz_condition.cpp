@@ -43,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
                                             {{ExceptionValue{false, input, {}}, ExceptionValue{true, "", {"/etc", input}}}},
                                             Loc{}});
     items.rules.push_back(rule);
-    auto rs = compile_items(items, diags);
+    auto rs = compile_items(items, diags, {}, Accounts{});
     if (rs)
         (void)explain(*rs);
     (void)diags.format(sm);

@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     SourceManager sm;
     Diagnostics diags;
     Items items = load_items_text("fuzz.yaml", std::string(reinterpret_cast<const char*>(data), size), sm, diags);
-    auto rs = compile_items(items, diags);
+    auto rs = compile_items(items, diags, {}, Accounts{});
     if (rs)
         (void)explain(*rs);
     (void)diags.format(sm);  // every location must point into the source
