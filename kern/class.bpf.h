@@ -189,24 +189,26 @@ static __always_inline void eval_fd_path(struct tl_scratch *s, int truncated, __
 }
 
 /*
- * fd.nameraw of an open: the name as the caller gave it (TL_STR_ARG0, read
- * only when a rule asks), or fd.name when the record has none, as in
- * userspace. A name that filled the buffer may have been cut.
+ * fd.nameraw of an open, as userspace reads it: the name as the caller gave
+ * it (TL_STR_ARG0, read only when a rule asks; for a failed open, the record's
+ * fd.name, which is that argument before userspace makes it canonical), else
+ * the resolved fd.name. A name that filled the buffer may have been cut.
  */
 static __always_inline void eval_nameraw(struct tl_scratch *s, int fd_truncated)
 {
 	__u32 raw_len = s->ev.str[TL_STR_ARG0].len;
 
+	__u32 name_len = s->ev.str[TL_STR_FD_NAME].len;
+
 	if (raw_len)
 		tl_eval_has(s, TL_VIEW_FD_NAMERAW_HAS, TL_DATA_OFF(s->ev.str[TL_STR_ARG0].off), raw_len,
 			    raw_len >= TL_PATH_MAX - 1);
-	else if (s->ev.flags & TL_EF_PATH_FROM_USER)
-		/* a failed open: the raw argument is fd.nameraw exactly, canonical or not */
-		tl_eval_has(s, TL_VIEW_FD_NAMERAW_HAS, TL_DATA_OFF(s->ev.str[TL_STR_FD_NAME].off),
-			    s->ev.str[TL_STR_FD_NAME].len, s->ev.str[TL_STR_FD_NAME].len >= TL_PATH_MAX - 1);
+	else if (s->ev.flags & TL_EF_PATH_FROM_USER) /* a failed open: fd.name is the argument, raw */
+		tl_eval_has(s, TL_VIEW_FD_NAMERAW_HAS, TL_DATA_OFF(s->ev.str[TL_STR_FD_NAME].off), name_len,
+			    name_len >= TL_PATH_MAX - 1);
 	else
-		tl_eval_has(s, TL_VIEW_FD_NAMERAW_HAS, TL_DATA_OFF(s->ev.str[TL_STR_FD_NAME].off),
-			    s->ev.str[TL_STR_FD_NAME].len, fd_truncated);
+		tl_eval_has(s, TL_VIEW_FD_NAMERAW_HAS, TL_DATA_OFF(s->ev.str[TL_STR_FD_NAME].off), name_len,
+			    fd_truncated);
 }
 
 static __always_inline void eval_open_views(struct tl_scratch *s)

@@ -125,11 +125,11 @@ std::unique_ptr<LiveAgent> LiveAgent::start(Ruleset rules, AgentOptions opts)
         s.text = format_text(al);
         s.json = format_json(al, "test-host");
         s.tgid = e.rec.tgid;
+        s.gen = e.rec.gen;
         s.ppid = e.rec.ppid;
         s.container_id = e.rec.container_id;
         for (uint32_t i = 0; i < e.rec.proc.n_anc && i < TL_MAX_ANCESTORS; i++)
             s.ancestors.push_back(e.rec.proc.anc[i].pid);
-        s.gen = e.rec.gen;
         for (const auto& [name, v] : al.fields)
             s.fields[name] = render_value(v);
         std::lock_guard<std::mutex> lock(p->mutex_);

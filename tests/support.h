@@ -63,10 +63,10 @@ struct SeenAlert {
     std::string text;
     std::string json;
     uint32_t tgid = 0;
+    uint32_t gen = 0;  // the ruleset generation stamped in the record
     uint32_t ppid = 0;          // the parent's tgid, as the kernel saw it
     std::string container_id;   // "host", or the 12-character id
     std::vector<uint32_t> ancestors;  // tgids, parent first (as many as the record has)
-    uint32_t gen = 0;  // the ruleset generation stamped in the record
     std::map<std::string, std::string> fields;  // output fields, rendered
 };
 
