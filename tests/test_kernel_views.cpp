@@ -18,12 +18,6 @@ using tltest::LiveAgent;
 
 namespace {
 
-#define NEED_KERNEL()                                                           \
-    do {                                                                        \
-        if (auto why = tltest::kernel_unavailable())                            \
-            TL_SKIP("kernel tests need root and BPF: " + *why);                 \
-    } while (0)
-
 // a child that, from `dir`, runs build/bench/tiny `times` times; its pid (the execs' parent)
 pid_t exec_tiny(const std::string& dir, int times)
 {
@@ -57,7 +51,7 @@ TEST_SUITE("kernel") {
 
 TEST_CASE("substring views: contains on fd.name and fd.nameraw decided in the kernel")
 {
-    NEED_KERNEL();
+    TL_NEED_KERNEL();
     const std::string dir = "/tmp/tl-substr-" + std::to_string(getpid());
     std::filesystem::create_directories(dir + "/sub");
     std::ofstream(dir + "/plain") << "x";
@@ -106,7 +100,7 @@ TEST_CASE("substring views: contains on fd.name and fd.nameraw decided in the ke
 
 TEST_CASE("Falco's ruleset: plain reads by a child of a non-shell never reach userspace")
 {
-    NEED_KERNEL();
+    TL_NEED_KERNEL();
     auto falco = tltest::falco_rules();
     if (!falco)
         TL_SKIP("Falco's stable ruleset not found (set TL_FALCO_RULES)");
@@ -134,7 +128,7 @@ TEST_CASE("Falco's ruleset: plain reads by a child of a non-shell never reach us
 
 TEST_CASE("executable flags: a binary run from a memfd, decided at exec")
 {
-    NEED_KERNEL();
+    TL_NEED_KERNEL();
     auto a = LiveAgent::start(tltest::must_compile(
         "- rule: Memfd exec\n"
         "  condition: evt.type in (execve, execveat) and proc.is_exe_from_memfd = true\n"
@@ -163,7 +157,7 @@ TEST_CASE("executable flags: a binary run from a memfd, decided at exec")
 
 TEST_CASE("proc.cwd at exec, decided in the kernel")
 {
-    NEED_KERNEL();
+    TL_NEED_KERNEL();
     const std::string shm = "/dev/shm/tl-cwd-" + std::to_string(getpid());
     std::filesystem::create_directories(shm);
     auto a = LiveAgent::start(tltest::must_compile(
@@ -183,7 +177,7 @@ TEST_CASE("proc.cwd at exec, decided in the kernel")
 
 TEST_CASE("Falco's ruleset: plain execs by root never reach userspace")
 {
-    NEED_KERNEL();
+    TL_NEED_KERNEL();
     auto falco = tltest::falco_rules();
     if (!falco)
         TL_SKIP("Falco's stable ruleset not found (set TL_FALCO_RULES)");
