@@ -59,6 +59,42 @@ static __always_inline struct tl_scratch *class_begin(__u32 class_id, __u32 evt_
 }
 
 /*
+ * proc.name or proc.pname (`view`, its reversed view next to it) of the comm
+ * at `comm_off`: both pairs come from the CPU's name cache when the comm and
+ * the generation are the ones last looked up here, so a process that makes
+ * many syscalls pays for its name's two trie walks once.
+ */
+static __always_inline void eval_name(struct tl_scratch *s, struct tl_name_cache *c, __u32 view,
+				      __u32 comm_off, const char *comm)
+{
+	__u64 w0, w1;
+
+	if (!wants(s, view) && !wants(s, view + 1))
+		return;
+	__builtin_memcpy(&w0, comm, 8);
+	__builtin_memcpy(&w1, comm + 8, 8);
+	if (c->gen != s->ev.gen || c->comm[0] != w0 || c->comm[1] != w1) {
+		c->fwd = tl_lookup_str(s, view, comm_off, TL_LEN_CSTR);
+		c->rev = tl_lookup_str(s, view + 1, comm_off, TL_LEN_CSTR);
+		c->comm[0] = w0;
+		c->comm[1] = w1;
+		c->gen = s->ev.gen;
+	}
+	if (wants(s, view)) {
+		if (c->fwd == TL_NO_PAIR)
+			tl_apply_special(s, view, TL_UNKNOWN);
+		else
+			tl_apply_packed(s, view, c->fwd);
+	}
+	if (wants(s, view + 1)) {
+		if (c->rev == TL_NO_PAIR)
+			tl_apply_special(s, view + 1, TL_UNKNOWN);
+		else
+			tl_apply_packed(s, view + 1, c->rev);
+	}
+}
+
+/*
  * `task`: the live task, for the facts read only when a rule needs them;
  * NULL for the test evaluator, which takes them from the record.
  */
@@ -72,13 +108,13 @@ static __always_inline void eval_header(struct tl_scratch *s, struct task_struct
 	tl_eval_num(s, TL_VIEW_UID, ev->uid, 0);
 	tl_eval_num(s, TL_VIEW_GID, ev->gid, 0);
 	tl_eval_num(s, TL_VIEW_LOGINUID, (__s64)(__s32)ev->loginuid, 1);
-	eval_str(s, TL_VIEW_PROC_NAME, TL_OFF(ev.comm), TL_LEN_CSTR, 0);
+	eval_name(s, &s->names[0], TL_VIEW_PROC_NAME, TL_OFF(ev.comm), ev->comm);
 	if (ev->flags & TL_EF_NO_PARENT) {
 		tl_apply_special(s, TL_VIEW_PPID, TL_ABSENT);
 		eval_str_absent(s, TL_VIEW_PNAME);
 	} else {
 		tl_eval_num(s, TL_VIEW_PPID, ev->ppid, 0);
-		eval_str(s, TL_VIEW_PNAME, TL_OFF(ev.pcomm), TL_LEN_CSTR, 0);
+		eval_name(s, &s->names[1], TL_VIEW_PNAME, TL_OFF(ev.pcomm), ev->pcomm);
 	}
 	if (wants(s, TL_VIEW_TTY)) {
 		if (task)

@@ -31,6 +31,18 @@ struct tl_path_parts {
 	char buf[4096 + 256]; /* TL_PATH_MAX, and room for one NAME_MAX component before it */
 };
 
+/*
+ * The pairs of the last comm looked up on this CPU, per name view: a pure
+ * function of (generation, the comm's 16 bytes), so a hit is exact. Per CPU
+ * and used by non-preemptible programs only, like the rest of the scratch.
+ */
+struct tl_name_cache {
+	__u32 gen; /* 0: empty */
+	__u32 _pad;
+	__u64 comm[2]; /* TL_COMM_LEN bytes, NUL padded */
+	__u64 fwd, rev; /* packed pairs, or TL_NO_PAIR */
+};
+
 struct tl_scratch {
 	struct tl_event ev;
 	char slack[4608]; /* masked writes near the end of ev.data land here */
@@ -42,6 +54,7 @@ struct tl_scratch {
 	struct tl_proc proc; /* a cache entry being computed */
 	struct tl_args args; /* an argv cache entry being written */
 	__u8 chunk[256];     /* neighbouring fields of one kernel object, read at once */
+	struct tl_name_cache names[2]; /* proc.name, proc.pname */
 	__u32 scan_run;      /* container id scan: hex digits in a row */
 	__u32 slash;         /* fd name: offset of the last '/' */
 	/* evaluator state, see eval.bpf.h */
