@@ -161,19 +161,15 @@ static __always_inline void eval_cwd(struct tl_scratch *s, struct task_struct *t
 
 	if (!wants(s, TL_VIEW_CWD) && !wants(s, TL_VIEW_CWD_REV))
 		return;
-	if (task) {
-		cut = append_cwd(s, task);
-	} else if (s->ev.flags & TL_EF_PROC_INFO) {
-		off = s->ev.str[TL_STR_CWD].off;
-		len = s->ev.str[TL_STR_CWD].len;
-		cut = (s->ev.flags & TL_EF_CWD_TRUNC) || !len ||
-		      s->ev.data[(off + len - 1) & TL_DATA_MASK] != '/';
-	} else {
+	if (!task && !(s->ev.flags & TL_EF_PROC_INFO)) {
 		eval_str_absent(s, TL_VIEW_CWD);
 		return;
 	}
+	cut = task ? append_cwd(s, task) : (s->ev.flags & TL_EF_CWD_TRUNC) != 0;
 	off = s->ev.str[TL_STR_CWD].off;
 	len = s->ev.str[TL_STR_CWD].len;
+	if (!len || s->ev.data[(off + len - 1) & TL_DATA_MASK] != '/')
+		cut = 1;
 	eval_str(s, TL_VIEW_CWD, TL_DATA_OFF(off), len, cut);
 }
 
